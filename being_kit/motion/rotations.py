@@ -1,0 +1,130 @@
+"""Rotation conversions: the one home for rotation math in being-kit.
+
+Array-namespace agnostic where it matters: functions marked "numpy or torch" take either and return the same kind,
+so the feature decoder can run inside a training graph. Quaternions are (w, x, y, z); matrices act on column vectors;
+continuous 6D (Zhou et al. 2019) is the first two matrix columns, as HumanML3D stores it.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+try:  # torch is a dependency, but keep the math importable without it
+    import torch
+except ImportError:  # pragma: no cover
+    torch = None
+
+
+def _is_torch(x) -> bool:
+    return torch is not None and isinstance(x, torch.Tensor)
+
+
+def _stack(xs, axis: int):
+    return torch.stack(xs, dim=axis) if _is_torch(xs[0]) else np.stack(xs, axis=axis)
+
+
+def _cat(xs, axis: int):
+    return torch.cat(xs, dim=axis) if _is_torch(xs[0]) else np.concatenate(xs, axis=axis)
+
+
+def _norm(x, axis: int = -1, keepdims: bool = True):
+    if _is_torch(x):
+        return torch.linalg.norm(x, dim=axis, keepdim=keepdims)
+    return np.linalg.norm(x, axis=axis, keepdims=keepdims)
+
+
+def _cross(a, b):
+    return torch.linalg.cross(a, b, dim=-1) if _is_torch(a) else np.cross(a, b)
+
+
+def axis_angle_to_matrix(axis_angle: np.ndarray) -> np.ndarray:
+    """(..., 3) rotation vectors (radians) to (..., 3, 3) matrices; numpy or torch (Rodrigues)."""
+    angle = _norm(axis_angle)
+    safe = angle + 1e-12
+    k = axis_angle / safe
+    kx, ky, kz = k[..., 0], k[..., 1], k[..., 2]
+    zero = kx * 0
+    K = _stack([_stack([zero, -kz, ky], -1), _stack([kz, zero, -kx], -1), _stack([-ky, kx, zero], -1)], -2)
+    a = angle[..., None]
+    eye = torch.eye(3, dtype=axis_angle.dtype, device=axis_angle.device) if _is_torch(axis_angle) else np.eye(3, dtype=axis_angle.dtype)
+    sin, cos = (torch.sin, torch.cos) if _is_torch(a) else (np.sin, np.cos)
+    return eye + sin(a) * K + (1 - cos(a)) * (K @ K)
+
+
+def matrix_to_rot6d(mat):
+    """(..., 3, 3) to (..., 6): first column then second column; numpy or torch."""
+    return _cat([mat[..., :, 0], mat[..., :, 1]], -1)
+
+
+def rot6d_to_matrix(d6):
+    """(..., 6) to (..., 3, 3) by Gram-Schmidt; numpy or torch. Inverse of `matrix_to_rot6d` on rotations."""
+    a1, a2 = d6[..., :3], d6[..., 3:6]
+    b1 = a1 / (_norm(a1) + 1e-8)
+    b2 = a2 - (b1 * a2).sum(-1)[..., None] * b1
+    b2 = b2 / (_norm(b2) + 1e-8)
+    b3 = _cross(b1, b2)
+    return _stack([b1, b2, b3], -1)
+
+
+def quat_to_matrix(q):
+    """(..., 4) unit quaternions (w, x, y, z) to (..., 3, 3); numpy or torch."""
+    w, x, y, z = q[..., 0], q[..., 1], q[..., 2], q[..., 3]
+    rows = [
+        _stack([1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)], -1),
+        _stack([2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)], -1),
+        _stack([2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)], -1),
+    ]
+    return _stack(rows, -2)
+
+
+def matrix_to_quat(m: np.ndarray) -> np.ndarray:
+    """(..., 3, 3) rotation matrices to (..., 4) unit quaternions (w, x, y, z) with w >= 0; numpy."""
+    m = np.asarray(m)
+    tr = m[..., 0, 0] + m[..., 1, 1] + m[..., 2, 2]
+    cands = np.stack(
+        [
+            np.stack([1 + tr, m[..., 2, 1] - m[..., 1, 2], m[..., 0, 2] - m[..., 2, 0], m[..., 1, 0] - m[..., 0, 1]], -1),
+            np.stack([m[..., 2, 1] - m[..., 1, 2], 1 + m[..., 0, 0] - m[..., 1, 1] - m[..., 2, 2], m[..., 0, 1] + m[..., 1, 0], m[..., 0, 2] + m[..., 2, 0]], -1),
+            np.stack([m[..., 0, 2] - m[..., 2, 0], m[..., 0, 1] + m[..., 1, 0], 1 - m[..., 0, 0] + m[..., 1, 1] - m[..., 2, 2], m[..., 1, 2] + m[..., 2, 1]], -1),
+            np.stack([m[..., 1, 0] - m[..., 0, 1], m[..., 0, 2] + m[..., 2, 0], m[..., 1, 2] + m[..., 2, 1], 1 - m[..., 0, 0] - m[..., 1, 1] + m[..., 2, 2]], -1),
+        ],
+        -2,
+    )  # (..., 4, 4): each row is 4*q*q_k for the k-th largest-component choice
+    diag = np.stack([1 + tr, 1 + m[..., 0, 0] - m[..., 1, 1] - m[..., 2, 2], 1 - m[..., 0, 0] + m[..., 1, 1] - m[..., 2, 2], 1 - m[..., 0, 0] - m[..., 1, 1] + m[..., 2, 2]], -1)
+    best = np.argmax(diag, axis=-1)
+    q = np.take_along_axis(cands, best[..., None, None].repeat(4, -1), -2)[..., 0, :]
+    q = q / np.linalg.norm(q, axis=-1, keepdims=True)
+    return np.where(q[..., :1] < 0, -q, q)
+
+
+def quat_mul(a, b):
+    """Hamilton product of (..., 4) quaternions; numpy or torch."""
+    aw, ax, ay, az = a[..., 0], a[..., 1], a[..., 2], a[..., 3]
+    bw, bx, by, bz = b[..., 0], b[..., 1], b[..., 2], b[..., 3]
+    return _stack(
+        [
+            aw * bw - ax * bx - ay * by - az * bz,
+            aw * bx + ax * bw + ay * bz - az * by,
+            aw * by - ax * bz + ay * bw + az * bx,
+            aw * bz + ax * by - ay * bx + az * bw,
+        ],
+        -1,
+    )
+
+
+def quat_conj(q):
+    """Conjugate (the inverse of a unit quaternion); numpy or torch."""
+    return _cat([q[..., :1], -q[..., 1:]], -1)
+
+
+def quat_rotate(q, v):
+    """Rotate (..., 3) vectors by (..., 4) unit quaternions; numpy or torch."""
+    qv = q[..., 1:]
+    t = 2 * _cross(qv, v)
+    return v + q[..., :1] * t + _cross(qv, t)
+
+
+def yaw_matrix(angle):
+    """(...,) angles (radians) about +y to (..., 3, 3) matrices; numpy."""
+    c, s = np.cos(angle), np.sin(angle)
+    z, o = np.zeros_like(angle), np.ones_like(angle)
+    return np.stack([np.stack([c, z, s], -1), np.stack([z, o, z], -1), np.stack([-s, z, c], -1)], -2)
