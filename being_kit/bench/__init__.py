@@ -1,0 +1,1 @@
+"""Benchmarks printing figures; one module per benchmark, run with `python -m being_kit.bench <name>`."""
