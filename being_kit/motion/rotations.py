@@ -29,11 +29,26 @@ def _cat(xs, axis: int):
 def _norm(x, axis: int = -1, keepdims: bool = True):
     if _is_torch(x):
         return torch.linalg.norm(x, dim=axis, keepdim=keepdims)
+    if axis == -1 and x.shape[-1] in (3, 4):  # numpy reduces tiny last axes slowly; sum the components instead
+        sq = x[..., 0] * x[..., 0] + x[..., 1] * x[..., 1] + x[..., 2] * x[..., 2]
+        if x.shape[-1] == 4:
+            sq = sq + x[..., 3] * x[..., 3]
+        n = np.sqrt(sq)
+        return n[..., None] if keepdims else n
     return np.linalg.norm(x, axis=axis, keepdims=keepdims)
 
 
+def _dot3(a, b):
+    """Row-wise dot product of (..., 3) vectors, without a slow reduction over the tiny last axis."""
+    return a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1] + a[..., 2] * b[..., 2]
+
+
 def _cross(a, b):
-    return torch.linalg.cross(a, b, dim=-1) if _is_torch(a) else np.cross(a, b)
+    if _is_torch(a) or _is_torch(b):
+        return torch.linalg.cross(*torch.broadcast_tensors(torch.as_tensor(a), torch.as_tensor(b)), dim=-1)
+    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
+    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
+    return np.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
 
 
 def axis_angle_to_matrix(axis_angle: np.ndarray) -> np.ndarray:
@@ -128,3 +143,19 @@ def yaw_matrix(angle):
     c, s = np.cos(angle), np.sin(angle)
     z, o = np.zeros_like(angle), np.ones_like(angle)
     return np.stack([np.stack([c, z, s], -1), np.stack([z, o, z], -1), np.stack([-s, z, c], -1)], -2)
+
+
+def quat_between(v0, v1):
+    """Unit quaternion rotating (..., 3) directions v0 onto v1 by the shortest arc; numpy or torch."""
+    v = _cross(v0, v1)
+    w = (_dot3(v0, v0) * _dot3(v1, v1)) ** 0.5 + _dot3(v0, v1)
+    q = _cat([w[..., None], v], -1)
+    return q / _norm(q)
+
+
+def quat_from_yaw(angle):
+    """(...,) rotation angles about +y (radians) to (..., 4) quaternions; numpy or torch."""
+    half = angle / 2
+    sin, cos = (torch.sin, torch.cos) if _is_torch(angle) else (np.sin, np.cos)
+    zero = angle * 0
+    return _stack([cos(half), zero, sin(half), zero], -1)
