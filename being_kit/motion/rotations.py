@@ -159,3 +159,91 @@ def quat_from_yaw(angle):
     sin, cos = (torch.sin, torch.cos) if _is_torch(angle) else (np.sin, np.cos)
     zero = angle * 0
     return _stack([cos(half), zero, sin(half), zero], -1)
+
+
+# --- Euler angles (BVH channels). Added by the corpora/BVH helper; separate functions, numpy only. ---
+_AXIS = {"X": 0, "Y": 1, "Z": 2}
+
+
+def _check_order(order: str) -> tuple[int, int, int]:
+    order = order.upper()
+    if len(order) != 3 or set(order) != {"X", "Y", "Z"}:
+        raise ValueError(f"rotation order must be a permutation of 'XYZ' (Tait-Bryan, as BVH uses), got {order!r}")
+    return _AXIS[order[0]], _AXIS[order[1]], _AXIS[order[2]]
+
+
+def _axis_matrix(axis: int, angle: np.ndarray) -> np.ndarray:
+    c, s = np.cos(angle), np.sin(angle)
+    m = np.zeros(angle.shape + (3, 3), dtype=np.result_type(angle, np.float32))
+    i, j = (axis + 1) % 3, (axis + 2) % 3
+    m[..., axis, axis] = 1
+    m[..., i, i] = c
+    m[..., j, j] = c
+    m[..., i, j] = -s
+    m[..., j, i] = s
+    return m
+
+
+def euler_to_matrix(angles: np.ndarray, order: str = "ZYX") -> np.ndarray:
+    """(..., 3) angles in radians, angles[..., k] about axis order[k], to (..., 3, 3) matrices; numpy.
+
+    R = R_order[0] @ R_order[1] @ R_order[2] (intrinsic rotations in the listed order): the BVH convention, where
+    a joint with channels `Zrotation Yrotation Xrotation` has order "ZYX".
+    """
+    axes = _check_order(order)
+    angles = np.asarray(angles)
+    if angles.shape[-1:] != (3,):
+        raise ValueError(f"angles: expected (..., 3), got {angles.shape}")
+    m0, m1, m2 = (_axis_matrix(a, angles[..., k]) for k, a in enumerate(axes))
+    return m0 @ m1 @ m2
+
+
+def matrix_to_euler(mat: np.ndarray, order: str = "ZYX") -> np.ndarray:
+    """(..., 3, 3) rotation matrices to (..., 3) angles in radians for `order`; inverse of `euler_to_matrix`.
+
+    The middle angle is in [-pi/2, pi/2]; at gimbal lock (middle angle +-pi/2) the last angle is set to 0.
+    """
+    i, j, k = _check_order(order)
+    m = np.asarray(mat)
+    s = 1.0 if (j - i) % 3 == 1 else -1.0  # even permutation of XYZ -> +1
+    sb = np.clip(s * m[..., i, k], -1.0, 1.0)
+    b = np.arcsin(sb)
+    cb = np.sqrt(np.maximum(m[..., i, i] ** 2 + m[..., i, j] ** 2, 0.0))
+    locked = cb < 1e-6
+    a = np.where(locked, np.arctan2(s * m[..., k, j], m[..., j, j]), np.arctan2(-s * m[..., j, k], m[..., k, k]))
+    c = np.where(locked, 0.0, np.arctan2(-s * m[..., i, j], m[..., i, i]))
+    return np.stack([a, b, c], -1)
+
+
+def heading_angle(mat):
+    """Yaw (radians about +y) of where (..., 3, 3) rotations send +z, projected on the floor; numpy or torch.
+
+    Zero for a body facing +z; positive turns towards +x. Used to express root velocities in the facing frame.
+    """
+    forward_x, forward_z = mat[..., 0, 2], mat[..., 2, 2]
+    return torch.atan2(forward_x, forward_z) if _is_torch(mat) else np.arctan2(forward_x, forward_z)
+
+
+def mirror_rot6d(d6):
+    """Mirror (..., 6) continuous-6D rotations through the x = 0 plane (R -> M R M, M = diag(-1, 1, 1)); numpy or torch.
+
+    Column 1 becomes (x, -y, -z), column 2 becomes (-x, y, z). An involution, exact in floating point.
+    """
+    sign = (1.0, -1.0, -1.0, -1.0, 1.0, 1.0)
+    if _is_torch(d6):
+        return d6 * torch.tensor(sign, dtype=d6.dtype, device=d6.device)
+    return d6 * np.asarray(sign, dtype=d6.dtype)
+
+
+def quat_to_rot6d(q):
+    """(..., 4) unit quaternions (w, x, y, z) to continuous 6D (..., 6); numpy or torch.
+
+    Equals matrix_to_rot6d(quat_to_matrix(q)) but computes only the two needed columns, in one stack.
+    """
+    w, x, y, z = q[..., 0], q[..., 1], q[..., 2], q[..., 3]
+    xx, yy, zz = x * x, y * y, z * z
+    xy, xz, yz, wx, wy, wz = x * y, x * z, y * z, w * x, w * y, w * z
+    return _stack(
+        [1 - 2 * (yy + zz), 2 * (xy + wz), 2 * (xz - wy), 2 * (xy - wz), 1 - 2 * (xx + zz), 2 * (yz + wx)],
+        -1,
+    )
