@@ -128,7 +128,7 @@ def write_bvh(
         raise ValueError(f"root_positions: expected ({rot.shape[0]}, 3), got {root.shape}")
     if fps <= 0 or scale <= 0:
         raise ValueError(f"fps and scale must be positive, got fps={fps}, scale={scale}")
-    if any(bad for bad in (not np.isfinite(rot).all(), not np.isfinite(root).all())):
+    if not (np.isfinite(rot).all() and np.isfinite(root).all()):
         raise ValueError(f"{path}: rotations or root positions contain NaN or inf")
     if any(re.search(r"\s|[{}]", n) or not n for n in joint_names):
         raise ValueError(f"joint_names: BVH names cannot be empty or contain spaces or braces: {list(joint_names)}")
@@ -149,7 +149,8 @@ def write_bvh(
             ind = "  " * depth[k]
             if k in end_sites:
                 e = np.asarray(end_sites[k], dtype=np.float64) * scale
-                lines.extend([f"{ind}  End Site", f"{ind}  {{", f"{ind}    OFFSET {e[0]:.6f} {e[1]:.6f} {e[2]:.6f}", f"{ind}  }}"])
+                lines.extend([f"{ind}  End Site", f"{ind}  {{",
+                              f"{ind}    OFFSET {e[0]:.6f} {e[1]:.6f} {e[2]:.6f}", f"{ind}  }}"])
             lines.append(f"{ind}}}")
 
     for k in order:
@@ -232,6 +233,8 @@ def read_bvh(path: str | Path, scale: float = 100.0) -> BvhMotion:
             if (word == "ROOT") != (not names) or (word == "JOINT" and not stack):
                 raise tok.error(f"unexpected {word}: a BVH has one ROOT and JOINTs inside it", line)
             name, _ = tok.next("a joint name")
+            while tok.pos < len(tok.items) and tok.items[tok.pos][1] == line and tok.items[tok.pos][0] != "{":
+                name += " " + tok.next("a joint name")[0]  # names with spaces, e.g. 3ds Max's "Bip01 L Thigh"
             k = len(names)
             names.append(name)
             parents.append(stack[-1] if stack else -1)

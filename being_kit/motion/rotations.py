@@ -8,14 +8,24 @@ from __future__ import annotations
 
 import numpy as np
 
-try:  # torch is a dependency, but keep the math importable without it
-    import torch
-except ImportError:  # pragma: no cover
-    torch = None
+import importlib
+import sys
+
+
+class _LazyTorch:
+    """torch, imported on first use: numpy-only callers (corpus building, importers) never pay its 1 s import."""
+
+    def __getattr__(self, name: str):
+        return getattr(importlib.import_module("torch"), name)
+
+
+torch = _LazyTorch()
 
 
 def _is_torch(x) -> bool:
-    return torch is not None and isinstance(x, torch.Tensor)
+    # A tensor can only exist once torch is imported, so an unimported torch means "not a tensor".
+    mod = sys.modules.get("torch")
+    return mod is not None and isinstance(x, mod.Tensor)
 
 
 def _stack(xs, axis: int):

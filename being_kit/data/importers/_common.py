@@ -1,0 +1,136 @@
+"""Shared pieces of the importers: problem log, caption and split lookup, resampling to the corpus frame rate."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+
+from ...motion.rotations import matrix_to_quat, quat_to_matrix
+from ..schema import SPLITS, Segment
+
+MAX_LOGGED_PROBLEMS = 200  # meta.json keeps this many problem messages; the count is always exact
+
+Captions = dict[str, list[str]] | Callable[[Path], list[str]] | None
+Splits = str | dict[str, str] | Callable[[Path], str]
+
+
+class ImportLog:
+    """Collects bad inputs: raises at once with on_error="raise", counts and keeps the messages with "skip"."""
+
+    def __init__(self, on_error: str):
+        if on_error not in ("raise", "skip"):
+            raise ValueError(f"on_error: expected 'raise' or 'skip', got {on_error!r}")
+        self.on_error = on_error
+        self.problems: list[str] = []
+        self.num_problems = 0
+        self.counts: dict[str, int] = {}
+
+    def problem(self, message: str) -> None:
+        if self.on_error == "raise":
+            raise ValueError(message)
+        self.num_problems += 1
+        if len(self.problems) < MAX_LOGGED_PROBLEMS:
+            self.problems.append(message)
+
+    def summary(self, source: str | Path, kind: str) -> dict:
+        return {"kind": kind, "from": str(source), "skipped": self.num_problems, "problems": self.problems,
+                **self.counts}
+
+
+def list_files(files: str | Path | Iterable[str | Path], suffix: str) -> tuple[list[Path], Path | None]:
+    """A folder (searched recursively for `suffix`), one file, or a list of files -> (sorted paths, base folder)."""
+    if isinstance(files, (str, Path)):
+        p = Path(files)
+        if p.is_dir():
+            found = sorted(q for q in p.rglob(f"*{suffix}") if q.is_file())
+            if not found:
+                raise FileNotFoundError(f"{p}: no *{suffix} files found")
+            return found, p
+        files = [p]
+    out = [Path(f) for f in files]
+    for f in out:
+        if not f.is_file():
+            raise FileNotFoundError(f"input file not found: {f}")
+    if not out:
+        raise ValueError("no input files given")
+    return out, None
+
+
+def record_id(path: Path, base: Path | None) -> str:
+    """Stable id from the path relative to the import folder: 'CMU/01/01_01_poses.npz' -> 'CMU_01_01_01_poses'."""
+    rel = path.relative_to(base) if base is not None else Path(path.name)
+    return "_".join(rel.with_suffix("").parts)
+
+
+def captions_for(path: Path, rid: str, captions: Captions) -> tuple[list[str], list[Segment]]:
+    """Captions of one input file: from a dict (keyed by id or file stem), a callable, or a sidecar `<stem>.txt`
+    beside the file (plain lines or HumanML3D `caption#tokens#start#end` lines). ValueError naming the file if none."""
+    if callable(captions):
+        texts = list(captions(path))
+        segments: list[Segment] = []
+    elif captions is not None:
+        texts = captions.get(rid, captions.get(path.stem))
+        if texts is None:
+            raise ValueError(f"{path}: no captions given for id {rid!r} (or stem {path.stem!r}) in captions=")
+        texts, segments = [texts] if isinstance(texts, str) else list(texts), []
+    else:
+        from .humanml3d import read_humanml3d_texts
+
+        sidecar = path.with_suffix(".txt")
+        if not sidecar.is_file():
+            raise ValueError(f"{path}: no captions; pass captions= or put one caption per line in {sidecar}")
+        texts, _, segments, _ = read_humanml3d_texts(sidecar)
+    if not texts or any(not isinstance(t, str) or not t.strip() for t in texts):
+        raise ValueError(f"{path}: captions must be non-empty strings, got {texts!r}")
+    return [t.strip() for t in texts], segments
+
+
+def split_for(path: Path, rid: str, split: Splits) -> str:
+    if callable(split):
+        s = split(path)
+    elif isinstance(split, dict):
+        s = split.get(rid, split.get(path.stem))
+        if s is None:
+            raise ValueError(f"{path}: id {rid!r} missing from split=")
+    else:
+        s = split
+    if s not in SPLITS:
+        raise ValueError(f"{path}: unknown split {s!r}; expected one of {SPLITS}")
+    return s
+
+
+def resample_times(num_frames: int, src_fps: float, dst_fps: float) -> np.ndarray:
+    """Source-frame positions (float) of the output frames: every 1/dst_fps seconds within the clip."""
+    if src_fps <= 0 or dst_fps <= 0:
+        raise ValueError(f"frame rates must be positive, got {src_fps} -> {dst_fps}")
+    n_out = int(np.floor((num_frames - 1) * dst_fps / src_fps + 1e-9)) + 1
+    return np.arange(n_out) * (src_fps / dst_fps)
+
+
+def resample_linear(x: np.ndarray, src_fps: float, dst_fps: float) -> np.ndarray:
+    """(t, ...) samples at src_fps -> (t', ...) at dst_fps by linear interpolation (exact striding when the
+    ratio is an integer, as HumanML3D's 120 -> 20 fps downsampling)."""
+    pos = resample_times(x.shape[0], src_fps, dst_fps)
+    lo = np.minimum(np.floor(pos + 1e-9).astype(np.int64), x.shape[0] - 1)
+    hi = np.minimum(lo + 1, x.shape[0] - 1)
+    w = (pos - lo).reshape((-1,) + (1,) * (x.ndim - 1))
+    return x[lo] * (1 - w) + x[hi] * w
+
+
+def resample_rotations(mats: np.ndarray, src_fps: float, dst_fps: float) -> np.ndarray:
+    """(t, ..., 3, 3) rotation matrices -> (t', ..., 3, 3) by normalised quaternion interpolation (nlerp)."""
+    pos = resample_times(mats.shape[0], src_fps, dst_fps)
+    lo = np.minimum(np.floor(pos + 1e-9).astype(np.int64), mats.shape[0] - 1)
+    hi = np.minimum(lo + 1, mats.shape[0] - 1)
+    q = matrix_to_quat(mats)
+    q0, q1 = q[lo], q[hi]
+    q1 = np.where((q0 * q1).sum(-1, keepdims=True) < 0, -q1, q1)  # shortest path
+    w = (pos - lo).reshape((-1,) + (1,) * (q.ndim - 1))
+    out = q0 * (1 - w) + q1 * w
+    return quat_to_matrix(out / np.linalg.norm(out, axis=-1, keepdims=True))
+
+
+# z-up (AMASS, many mocap exports) to y-up by a proper rotation of -90 degrees about x: (x, y, z) -> (x, z, -y).
+# A body that faces -y in z-up faces +z after it, with its left side staying at +x.
+Z_UP_TO_Y_UP = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]])

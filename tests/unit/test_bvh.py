@@ -1,0 +1,129 @@
+"""BVH read/write (being_kit.motion.bvh) and the Euler conversions it uses."""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from being_kit.motion.bvh import BvhError, read_bvh, write_bvh
+from being_kit.motion.kinematics import forward_kinematics
+from being_kit.motion.rotations import axis_angle_to_matrix, euler_to_matrix, matrix_to_euler
+from being_kit.motion.skeleton import JOINT_NAMES, NUM_JOINTS
+
+
+def _motion(t=30, seed=0):
+    rng = np.random.default_rng(seed)
+    rot = axis_angle_to_matrix(rng.normal(0, 0.7, (t, NUM_JOINTS, 3)))
+    root = rng.normal(0, 1, (t, 3))
+    return rot, root
+
+
+@pytest.mark.parametrize("order", ["".join(p) for p in itertools.permutations("XYZ")])
+def test_euler_round_trip_all_orders(order):
+    rng = np.random.default_rng(1)
+    ang = rng.uniform(-3, 3, (200, 3))
+    ang[:, 1] = rng.uniform(-1.5, 1.5, 200)
+    ang[:3, 1] = np.pi / 2  # gimbal lock: angles differ, the matrix must not
+    mats = euler_to_matrix(ang, order)
+    back = matrix_to_euler(mats, order)
+    np.testing.assert_allclose(euler_to_matrix(back, order), mats, atol=1e-9)
+    np.testing.assert_allclose(back[3:], ang[3:], atol=1e-9)
+
+
+def test_euler_matches_product_of_axis_rotations():
+    a = np.array([0.3, -0.4, 1.1])
+    rx = axis_angle_to_matrix(np.array([a[2], 0, 0]))
+    ry = axis_angle_to_matrix(np.array([0, a[1], 0]))
+    rz = axis_angle_to_matrix(np.array([0, 0, a[0]]))
+    np.testing.assert_allclose(euler_to_matrix(a, "ZYX"), rz @ ry @ rx, atol=1e-12)
+    with pytest.raises(ValueError, match="permutation"):
+        euler_to_matrix(a, "ZZX")
+
+
+@pytest.mark.parametrize("order,scale", [("ZYX", 100.0), ("XYZ", 1.0), ("YXZ", 39.37)])
+def test_write_read_round_trip_joints(tmp_path, order, scale):
+    rot, root = _motion()
+    path = write_bvh(tmp_path / "m.bvh", local_rotations=rot, root_positions=root, fps=30, scale=scale,
+                     rotation_order=order)
+    m = read_bvh(path, scale=scale)
+    assert m.fps == 30.0 and m.num_frames == 30
+    assert sorted(m.joint_names) == sorted(JOINT_NAMES)
+    idx = [m.joint_names.index(n) for n in JOINT_NAMES]
+    np.testing.assert_allclose(m.joints()[:, idx], forward_kinematics(root, rot), atol=1e-4)
+    assert len(m.end_sites) == 5  # head, two wrists, two feet are the leaves
+    assert m.joints(end_sites=True).shape == (30, NUM_JOINTS + 5, 3)
+    assert not list(tmp_path.glob(".*tmp*"))
+
+
+def test_hand_written_bvh_with_position_channels_and_end_site(tmp_path):
+    text = """HIERARCHY
+ROOT Hips
+{
+  OFFSET 0 0 0
+  CHANNELS 6 Xposition Yposition Zposition Zrotation Xrotation Yrotation
+  JOINT Chest
+  {
+    OFFSET 0 10 0
+    CHANNELS 6 Xposition Yposition Zposition Zrotation Xrotation Yrotation
+    End Site
+    {
+      OFFSET 0 5 0
+    }
+  }
+}
+MOTION
+Frames: 2
+Frame Time: 0.1
+0 100 0 0 0 0 0 10 0 0 0 0
+0 100 0 90 0 0 0 20 0 0 0 0
+"""
+    p = tmp_path / "h.bvh"
+    p.write_text(text.replace("JOINT Chest", "JOINT Bip01 Spine"))
+    m = read_bvh(p, scale=100)
+    assert m.fps == 10.0 and m.joint_translations is not None and m.joint_names == ["Hips", "Bip01 Spine"]
+    j = m.joints(end_sites=True)
+    np.testing.assert_allclose(j[0], [[0, 1, 0], [0, 1.1, 0], [0, 1.15, 0]], atol=1e-9)
+    # frame 1: hips turned 90 degrees about z, chest translated 20 units along the hips' local y -> world -x
+    np.testing.assert_allclose(j[1], [[0, 1, 0], [-0.2, 1, 0], [-0.25, 1, 0]], atol=1e-9)
+
+
+_GOOD_HEAD = "HIERARCHY\nROOT Hips\n{\n  OFFSET 0 0 0\n  CHANNELS 6 Xposition Yposition Zposition Zrotation Xrotation Yrotation\n"
+
+
+@pytest.mark.parametrize("body,match", [
+    ("  JOINT A\n  {\n    OFFSET 0 1 0\n    CHANNELS 3 Zrotation Xrotation Yrotation\n  }\nMOTION\nFrames: 1\nFrame Time: 0.1\n0 0 0 0 0 0 0 0 0\n",
+     "line 11: hierarchy ends with 1 joint"),
+    ("  }\nMOTION\nFrames: 2\nFrame Time: 0.1\n0 0 0 0 0 0\n", "truncated"),
+    ("}\nMOTION\nFrames: 2\nFrame Time: 0.1\n0 0 0 0 0 0\n0 0 0 0 0\n", "line 11: expected 6 channel values, got 5"),
+    ("}\nMOTION\nFrames: 1\nFrame Time: 0.1\n0 0 x 0 0 0\n", "line 10: non-numeric"),
+    ("  JOINT A\n  {\n  CHANNELS 1 Wrotation\n}\n}\nMOTION\nFrames: 1\nFrame Time: 0.1\n0 0 0 0 0 0 0\n",
+     "line 8: expected 'OFFSET', got 'CHANNELS'"),
+    ("  JOINT A\n  {\n  OFFSET 0 0 0\n  CHANNELS 1 Wrotation\n}\n}\nMOTION\nFrames: 1\nFrame Time: 0.1\n0 0 0 0 0 0 0\n",
+     "line 9: unknown channel 'Wrotation'"),
+    ("  JOINT A\n  {\n  OFFSET 0 a 0\n}\n", "line 8: expected a number"),
+    ("  JOINT\n", "line 6: unexpected end of file, expected a joint name"),
+    ("}\n", "no MOTION section"),
+    ("}\n}\nMOTION\nFrames: 1\nFrame Time: 0.1\n0 0 0 0 0 0\n", "line 7: unbalanced"),
+])
+def test_malformed_bvh_errors_name_file_and_line(tmp_path, body, match):
+    p = tmp_path / "bad.bvh"
+    p.write_text(_GOOD_HEAD + body)
+    with pytest.raises(BvhError, match=match) as e:
+        read_bvh(p)
+    assert str(p) in str(e.value)
+
+
+def test_missing_file_and_atomic_write(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nope.bvh"):
+        read_bvh(tmp_path / "nope.bvh")
+    rot, root = _motion(t=3)
+    p = write_bvh(tmp_path / "m.bvh", local_rotations=rot, root_positions=root)
+    before = p.read_text()
+    bad = root.copy()
+    bad[1, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        write_bvh(p, local_rotations=rot, root_positions=bad)
+    assert p.read_text() == before and sorted(x.name for x in tmp_path.iterdir()) == ["m.bvh"]
+    with pytest.raises(ValueError, match="local_rotations"):
+        write_bvh(p, local_rotations=rot[:, :5], root_positions=root)
