@@ -1,0 +1,91 @@
+"""Export motions for other tools: joints `.npy`, features `.npy`, and BVH that Blender opens with the right pose.
+
+BVH rotations come straight from the data for SMPL-D135 features (`rotations_from_d135`); for joint positions and
+HumanML3D features (whose 6D part is not usable as joint rotations) they come from `motion.ik.inverse_kinematics`.
+The BVH format itself lives in `being_kit.motion.bvh`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..motion.bvh import write_bvh
+from ..motion.skeleton import FPS, TARGET_OFFSETS
+from .inputs import as_joints
+
+
+def _array(x: Any) -> np.ndarray:
+    if type(x).__module__.startswith("torch"):
+        x = x.detach().cpu().numpy()
+    return np.asarray(x, dtype=np.float32)
+
+
+def _infer_representation(motion: np.ndarray, representation: str | None) -> str:
+    if representation is not None:
+        if representation not in ("joints", "humanml263", "smpl_d135"):
+            raise ValueError(f"representation: expected 'joints', 'humanml263' or 'smpl_d135', got {representation!r}")
+        return representation
+    if motion.ndim == 2 and motion.shape[1] == 263:
+        return "humanml263"
+    if motion.ndim == 2 and motion.shape[1] == 135:
+        return "smpl_d135"
+    return "joints"
+
+
+def export_joints(motion: Any, path: str | Path) -> Path:
+    """Save joint positions (t, 22, 3) float32, metres, y up (converted from features when needed)."""
+    path = Path(path)
+    np.save(path, as_joints(motion))
+    return path
+
+
+def export_features(features: Any, path: str | Path) -> Path:
+    """Save raw (not normalised) features (t, 263) or (t, 135) float32 as `.npy`."""
+    feats = _array(features)
+    if feats.ndim != 2 or feats.shape[1] not in (263, 135):
+        raise ValueError(f"features: expected (t, 263) HumanML3D or (t, 135) SMPL-D135 features, got {feats.shape}")
+    path = Path(path)
+    np.save(path, feats)
+    return path
+
+
+def export_bvh(motion: Any, path: str | Path, *, representation: str | None = None, fps: float = FPS) -> Path:
+    """Write a BVH (centimetres, ZYX Euler channels, joint names of `skeleton.JOINT_NAMES`).
+
+    motion: SMPL-D135 features (rotations used directly), HumanML3D features or joints (t, 22, 3) (rotations from
+    inverse kinematics). representation: force the reading of `motion` ('joints', 'humanml263', 'smpl_d135').
+    """
+    if hasattr(motion, "representation") and hasattr(motion, "motion"):  # MotionRecord
+        representation, fps, motion = motion.representation, motion.fps, motion.motion
+    arr = _array(motion)
+    kind = _infer_representation(arr, representation)
+    if kind == "smpl_d135":
+        from ..motion.d135 import rotations_from_d135
+
+        root, rots = rotations_from_d135(arr.astype(np.float64))
+        return write_bvh(path, local_rotations=rots, root_positions=root, offsets=TARGET_OFFSETS, fps=fps)
+    from ..motion.ik import inverse_kinematics
+
+    ik = inverse_kinematics(as_joints(arr))
+    return write_bvh(path, local_rotations=ik.local_rotations, root_positions=ik.root_positions, offsets=ik.offsets,
+                     fps=fps)
+
+
+def export_motion(motion: Any, folder: str | Path, name: str = "motion", *, representation: str | None = None,
+                  fps: float = FPS, bvh: bool = True) -> dict[str, Path]:
+    """Write `<name>.joints.npy`, `<name>.features.npy` (when `motion` is features) and `<name>.bvh` into `folder`;
+    returns {"joints": path, "features": path, "bvh": path} for what was written."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if hasattr(motion, "representation") and hasattr(motion, "motion"):
+        representation, fps, motion = motion.representation, motion.fps, motion.motion
+    arr = _array(motion)
+    kind = _infer_representation(arr, representation)
+    out = {"joints": export_joints(arr, folder / f"{name}.joints.npy")}
+    if kind != "joints":
+        out["features"] = export_features(arr, folder / f"{name}.features.npy")
+    if bvh:
+        out["bvh"] = export_bvh(arr, folder / f"{name}.bvh", representation=kind, fps=fps)
+    return out

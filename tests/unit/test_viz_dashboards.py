@@ -1,0 +1,96 @@
+"""being_kit.viz.dashboards: search/filter, selection, hierarchical captions, code edits, driven without a browser."""
+import numpy as np
+import pytest
+from viz_motions import fk_motion
+
+from being_kit.data import MotionRecord, Segment
+from being_kit.data.corpus import Corpus
+from being_kit.motion.features import features_from_joints
+from being_kit.viz.dashboards import (
+    build_explorer, build_tokenizer_inspector, caption_html, decode_codes, encode_motion, inspector_for_run,
+    playground_for_run, search_corpus,
+)
+
+TEXTS = ["a person walks forward", "someone jumps high", "a person waves the right hand", "a man walks in a circle"]
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    records = []
+    for i, text in enumerate(TEXTS):
+        joints, _, _ = fk_motion(20 + 10 * i, seed=i)
+        records.append(MotionRecord(
+            id=f"m{i}", source="kit" if i % 2 else "humanml", fps=20, representation="humanml263",
+            motion=features_from_joints(joints), texts=[text, text + " slowly"],
+            parts={"left_arm": "swings", "right_leg": "steps"} if i == 0 else {},
+            segments=[Segment(0.0, 0.5, "starts")] if i == 0 else [], split=("train", "val")[i % 2],
+            meta={"actions": ["walk"]} if i == 0 else {}))
+    return Corpus.from_records(records)
+
+
+def test_search_by_words_length_source_and_split(corpus):
+    assert search_corpus(corpus, "walks").tolist() == [0, 3]
+    assert search_corpus(corpus, "PERSON walks").tolist() == [0]
+    assert search_corpus(corpus, "walks", min_frames=30).tolist() == [3]
+    assert search_corpus(corpus, "", source="kit").tolist() == [1, 3]
+    assert search_corpus(corpus, "", split="train", max_frames=40).tolist() == [0, 2]
+    assert search_corpus(corpus, "", split="train", max_frames=30).tolist() == [0]
+    assert search_corpus(corpus, "nothing matches").tolist() == []
+
+
+def test_caption_html_is_hierarchical_and_escaped(corpus):
+    html = caption_html(corpus[0])
+    assert "whole body" in html and "body parts" in html and "left_arm" in html and "segments" in html
+    assert "0.0-0.5 s: starts" in html and "actions" in html
+    rec = corpus[1]
+    rec.texts = ["<b>bold</b>"]
+    assert "&lt;b&gt;" in caption_html(rec)
+
+
+def test_explorer_filters_and_plays_the_pick(corpus):
+    ex = build_explorer(corpus)
+    assert len(ex.results.options) == 4
+    ex.query.value = "walks"
+    assert [v for _, v in ex.results.options] == [0, 3]
+    ex.results.value = 3  # a click on a result
+    assert ex.player is not None and ex.player.num_frames == corpus.lengths[3]
+    assert "circle" in ex.caption_box.value and ex.picture_png.startswith(b"\x89PNG")
+    ex.source.value = "humanml"
+    assert [v for _, v in ex.results.options] == [0]
+
+
+def test_inspector_masking_and_setting_codes_changes_the_decode(corpus):
+    import torch
+
+    from being_kit.tokenizer import MotionTokenizer, TokenizerConfig
+
+    torch.manual_seed(0)
+    tok = MotionTokenizer(TokenizerConfig(width=16, depth=1, codebook_size=16, code_dim=8))
+    feats = np.asarray(corpus[1].motion)
+    codes = encode_motion(tok, feats)
+    assert codes.shape == (len(feats) // tok.downsample, 1)
+    assert decode_codes(tok, codes).shape == ((len(feats) // tok.downsample) * tok.downsample, 263)
+    ins = build_tokenizer_inspector(tok, corpus)
+    ins.load(1)
+    assert ins.change() == 0.0
+    assert len(ins.player.joints) == 3 and len(ins.player.timelines) == 3
+    ins.mask_step(0)
+    assert (ins.edited_codes[0] == -1).all() and ins.change() > 0
+    ins.reset()
+    assert ins.change() == 0.0
+    new = (int(ins.codes[1, 0]) + 5) % tok.token_vocab_size
+    ins.set_code(1, 0, new)
+    assert ins.edited_codes[1, 0] == new and "1 codes edited" in ins.status.value
+    with pytest.raises(ValueError, match="step"):
+        ins.set_code(99, 0, 1)
+    with pytest.raises(ValueError, match="code"):
+        ins.set_code(0, 0, tok.token_vocab_size)
+
+
+def test_run_dir_entry_points_name_what_is_missing(tmp_path, corpus):
+    pg, msg = playground_for_run("")
+    assert pg is None and "trained model" in msg
+    pg, msg = playground_for_run(tmp_path)
+    assert pg is None and str(tmp_path / "lm") in msg
+    ins, msg = inspector_for_run(tmp_path, corpus, "vq")
+    assert "UNTRAINED" in msg and str(tmp_path / "tokenizer" / "vq") in msg
