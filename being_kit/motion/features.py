@@ -160,6 +160,9 @@ def features_from_joints(joints: np.ndarray, fps: float = 20, foot_threshold: fl
     r_rot = quats[..., 0, :]
     root_vel = quat_rotate(r_rot[..., 1:, :], step[..., 0, :])
     r_vel = quat_mul(r_rot[..., 1:, :], quat_conj(r_rot[..., :-1, :]))
+    # Keep w >= 0 (q and -q are the same rotation): the stored arcsin(q_y) is then the true half-angle even when the
+    # heading wraps past +-180 degrees, where the reference flips its sign (a circle walk drifted up to 29 cm).
+    r_vel = r_vel * np.where(r_vel[..., :1] < 0, -1.0, 1.0).astype(r_vel.dtype)
 
     local = global_pos.copy()
     local[..., 0] -= local[..., 0:1, 0]

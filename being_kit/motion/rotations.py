@@ -160,7 +160,34 @@ def quat_between(v0, v1):
     v = _cross(v0, v1)
     w = (_dot3(v0, v0) * _dot3(v1, v1)) ** 0.5 + _dot3(v0, v1)
     q = _cat([w[..., None], v], -1)
-    return q / _norm(q)
+    n = _norm(q)
+    if _is_torch(q):
+        opposite = n[..., 0] < 1e-6
+        if bool(opposite.any()):
+            q = torch.where(opposite[..., None], _half_turn_about_perpendicular(v0), q)
+            n = _norm(q)
+        return q / n
+    opposite = n[..., 0] < 1e-6  # v0 and v1 point in opposite directions: any perpendicular axis, half a turn
+    if opposite.any():
+        q = np.where(opposite[..., None], _half_turn_about_perpendicular(np.broadcast_to(v0, q.shape[:-1] + (3,))), q)
+        n = _norm(q)
+    return q / n
+
+
+def _half_turn_about_perpendicular(v):
+    """(..., 4) quaternions of a 180-degree turn about an axis perpendicular to (..., 3) vectors v."""
+    if _is_torch(v):
+        ex = torch.zeros_like(v)
+        ex[..., 0] = 1
+        ey = torch.zeros_like(v)
+        ey[..., 1] = 1
+        axis = _cross(v, ex)
+        axis = torch.where((_norm(axis) < 1e-6), _cross(v, ey), axis)
+        return _cat([torch.zeros_like(v[..., :1]), axis / _norm(axis)], -1)
+    v = np.asarray(v)
+    axis = _cross(v, np.broadcast_to(np.array([1.0, 0.0, 0.0], dtype=v.dtype), v.shape))
+    axis = np.where(_norm(axis) < 1e-6, _cross(v, np.broadcast_to(np.array([0.0, 1.0, 0.0], dtype=v.dtype), v.shape)), axis)
+    return np.concatenate([np.zeros_like(v[..., :1]), axis / _norm(axis)], -1)
 
 
 def quat_from_yaw(angle):

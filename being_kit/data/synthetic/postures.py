@@ -1,0 +1,204 @@
+"""Whole-body families with the legs doing the work: squat, lunge, kneel, sit on the floor, jump, hop, kick,
+jumping jacks, balance on one leg.
+
+Where both feet stay planted while the body lowers (squat, lunge, kneel, sitting), the legs come from two-link inverse
+kinematics (`pose.leg_ik`) on fixed foot targets, so neither foot slides. Programs are written for the left side
+(`params["side"]`: the leading, kneeling, hopping, kicking or standing leg) and mirrored by the generator.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .pose import (DEG, FOOT, FOOT_PITCH_REST, STAND_HEIGHT, THIGH, Clip, ankle_from_toe, bump, envelope, hold, leg_ik,
+                   mirror_clip, smoothstep, times)
+
+ANKLE_HEIGHT = FOOT * np.sin(FOOT_PITCH_REST)
+TOE_FORWARD = FOOT * np.cos(FOOT_PITCH_REST)
+G = 9.81
+
+
+def _planted(clip: Clip, pelvis_z, pelvis_y, pitch, left_ankle, right_ankle, left_pitch, right_pitch) -> None:
+    """Both legs by IK: pelvis at (pelvis_z, pelvis_y) and ankles at (z, y) pairs, world sagittal coordinates."""
+    for side, (az, ay), fp in (("left", left_ankle, left_pitch), ("right", right_ankle, right_pitch)):
+        leg_ik(clip, side, np.asarray(az) - pelvis_z, np.asarray(ay) - pelvis_y, fp, pitch)
+    clip.add("pelvis", "x", pitch)
+
+
+def squat(rng, frames: int) -> Clip:
+    """Squat down and up 1-4 times, arms forwards for balance."""
+    reps = int(rng.integers(1, 5))
+    depth = rng.uniform(0.25, 0.45)
+    clip = Clip.empty("squat", frames, side="both", repetitions=reps, depth=round(depth, 2),
+                      deep=bool(depth > 0.38))
+    u = np.clip(times(frames) / (frames / 20), 0, 1) * reps
+    s = bump(u % 1.0) * envelope(frames, 0.2)
+    ankle = (np.zeros(frames), np.full(frames, ANKLE_HEIGHT))
+    _planted(clip, -0.3 * depth * s, STAND_HEIGHT - depth * s, 45 * DEG * depth / 0.45 * s, ankle, ankle,
+             FOOT_PITCH_REST, FOOT_PITCH_REST)
+    clip.add("left_shoulder", "x", -80 * DEG * s).add("right_shoulder", "x", -80 * DEG * s)
+    return clip
+
+
+def _step_down(clip: Clip, u: np.ndarray, front_z: float, pelvis_z: float, drop: float, rear_pitch: float,
+               lean: float) -> None:
+    """Left foot steps forward to front_z while the pelvis moves to (pelvis_z, stand - drop); right toe planted."""
+    s = smoothstep(u)
+    step = smoothstep(u / 0.5)
+    front = (front_z * step, ANKLE_HEIGHT + 0.08 * bump(u / 0.5))
+    rear = ankle_from_toe(TOE_FORWARD, 0.0, FOOT_PITCH_REST + (rear_pitch - FOOT_PITCH_REST) * s)
+    _planted(clip, pelvis_z * s, STAND_HEIGHT - 0.003 - drop * s, lean * s, front, rear, FOOT_PITCH_REST,
+             FOOT_PITCH_REST + (rear_pitch - FOOT_PITCH_REST) * s)
+
+
+def lunge(rng, frames: int) -> Clip:
+    """Step forwards with the left leg into a lunge, then step back."""
+    drop = rng.uniform(0.18, 0.3)
+    clip = Clip.empty("lunge", frames, side="left", depth=round(drop, 2))
+    dur = frames / 20
+    u = hold(frames, 0.05 * dur, 0.95 * dur, 0.38 * dur)
+    _step_down(clip, u, rng.uniform(0.62, 0.72), 0.3, drop, 45 * DEG, 5 * DEG)
+    return clip
+
+
+def kneel(rng, frames: int) -> Clip:
+    """Kneel down on the left knee (right foot forwards), stay, stand back up."""
+    clip = Clip.empty("kneel", frames, side="left")
+    dur = frames / 20
+    u = hold(frames, 0.05 * dur, 0.95 * dur, 0.35 * dur)
+    pelvis_z = TOE_FORWARD + 0.352
+    _step_down(clip, u, pelvis_z + 0.3, pelvis_z, STAND_HEIGHT - 0.003 - (THIGH + 0.045), 60 * DEG, 0.0)
+    return mirror_legs(clip)
+
+
+def mirror_legs(clip: Clip) -> Clip:
+    """Swap which leg leads: `_step_down` puts the left foot forwards, kneeling on the left knee needs the right."""
+    out = mirror_clip(clip)
+    out.params = dict(clip.params)
+    return out
+
+
+def sit_floor(rng, frames: int) -> Clip:
+    """Sit down on the floor (through a squat, knees up), stay a moment, and stand back up."""
+    clip = Clip.empty("sit_floor", frames, side="both")
+    dur = frames / 20
+    u = hold(frames, 0.05 * dur, 0.95 * dur, 0.4 * dur)
+    s1, s2 = smoothstep(2 * u), smoothstep(2 * u - 1)
+    ankle = (np.zeros(frames), np.full(frames, ANKLE_HEIGHT))
+    _planted(clip, -0.12 * s1 - 0.3 * s2, STAND_HEIGHT - 0.003 - (STAND_HEIGHT - 0.45) * s1 - 0.35 * s2,
+             (30 * s1 - 40 * s2) * DEG, ankle, ankle, FOOT_PITCH_REST, FOOT_PITCH_REST)
+    clip.add("left_shoulder", "x", -50 * DEG * s1).add("right_shoulder", "x", -50 * DEG * s1)
+    return clip
+
+
+def _flights(frames: int, starts: list[float], flight: float) -> np.ndarray:
+    """Ballistic lift (metres) for flights of `flight` seconds starting at `starts` (seconds)."""
+    t = times(frames)
+    lift = np.zeros(frames)
+    for t0 in starts:
+        s = (t - t0) / flight
+        lift += np.where((s > 0) & (s < 1), 0.5 * G * (t - t0) * (flight - (t - t0)), 0.0)
+    return lift
+
+
+def jump(rng, frames: int) -> Clip:
+    """Jump (in place or forwards) 1-3 times: crouch, take off with an arm swing, land softly."""
+    height = rng.uniform(0.08, 0.25)
+    forward = bool(rng.random() < 0.5)
+    flight = 2 * np.sqrt(2 * height / G)
+    dur = frames / 20
+    per = 0.9 + flight
+    reps = int(max(1, min(int(rng.integers(1, 4)), (dur - 0.3) // per)))
+    clip = Clip.empty("jump", frames, side="both", repetitions=reps, forward=forward, height=round(height, 2))
+    t = times(frames)
+    start = (dur - reps * per) / 2
+    crouch = np.zeros(frames)
+    takeoffs = []
+    for k in range(reps):
+        t0 = start + k * per + 0.45
+        takeoffs.append(t0)
+        crouch += bump((t - (t0 - 0.45)) / 0.45) + 0.8 * bump((t - t0 - flight) / 0.45)
+    air = _flights(frames, takeoffs, flight)
+    ankle = (np.zeros(frames), np.full(frames, ANKLE_HEIGHT))
+    _planted(clip, -0.08 * crouch, STAND_HEIGHT - 0.003 - 0.22 * crouch, 25 * DEG * crouch, ankle, ankle,
+             FOOT_PITCH_REST, FOOT_PITCH_REST)
+    in_air = air > 0
+    up = sum(bump((t - t0 + 0.25) / (flight + 0.5)) for t0 in takeoffs)  # arms and toes lead the flight
+    clip.add("left_ankle", "x", 20 * DEG * up).add("right_ankle", "x", 20 * DEG * up)
+    swing = 40 * DEG * crouch - 110 * DEG * up
+    clip.add("left_shoulder", "x", swing).add("right_shoulder", "x", swing)
+    clip.lift = air
+    if forward:
+        clip.push = np.where(in_air, rng.uniform(0.4, 0.9) / (flight * 20), 0.0)
+    return clip
+
+
+def hop(rng, frames: int) -> Clip:
+    """Hop on the left leg (the right foot held up behind), 2-8 hops."""
+    period = rng.uniform(0.5, 0.65)
+    flight = 0.45 * period
+    dur = frames / 20
+    raised = hold(frames, 0.0, dur, min(0.4, dur / 4))
+    t = times(frames)
+    starts = list(np.arange(0.5, dur - 0.5 - period, period))
+    clip = Clip.empty("hop", frames, side="left", hops=len(starts))
+    clip.add("right_hip", "x", -25 * DEG * raised).add("right_knee", "x", 85 * DEG * raised)
+    clip.add("left_shoulder", "z", 30 * DEG * raised).add("right_shoulder", "z", -30 * DEG * raised)
+    air = _flights(frames, starts, flight)
+    crouch = sum(bump((t - s0 - flight + 0.05) / (period - flight + 0.1)) for s0 in starts) if starts else 0 * t
+    clip.add("left_hip", "x", -25 * DEG * crouch).add("left_knee", "x", 45 * DEG * crouch)
+    clip.add("left_ankle", "x", -20 * DEG * crouch + 20 * DEG * np.sqrt(air / max(air.max(), 1e-6)))
+    clip.lift = air
+    clip.push = np.where(air > 0, rng.uniform(0.0, 0.3) / (flight * 20), 0.0)
+    return clip
+
+
+def kick(rng, frames: int) -> Clip:
+    """Kick forwards with the left leg 1-3 times: chamber the knee, snap the leg out, bring it back down."""
+    dur = frames / 20
+    reps = int(max(1, min(int(rng.integers(1, 4)), dur // 1.1)))
+    height = rng.uniform(60 * DEG, 90 * DEG)
+    clip = Clip.empty("kick", frames, side="left", repetitions=reps, high=bool(height > 80 * DEG))
+    t = times(frames)
+    span = (dur - 0.4) / reps
+    chamber = sum(bump((t - 0.2 - k * span) / span) for k in range(reps))
+    snap = sum(bump((t - 0.2 - k * span - 0.3 * span) / (0.4 * span)) for k in range(reps))
+    clip.add("left_hip", "x", -(0.7 * chamber + 0.3 * snap) * height)
+    clip.add("left_knee", "x", 95 * DEG * np.clip(chamber - 1.1 * snap, 0, None))
+    clip.add("left_ankle", "x", 20 * DEG * snap)
+    guard = envelope(frames, 0.3)
+    clip.add("left_shoulder", "z", 20 * DEG * guard).add("right_shoulder", "z", -20 * DEG * guard)
+    clip.add("right_knee", "x", 10 * DEG * guard).add("right_hip", "x", -5 * DEG * guard)
+    clip.add("pelvis", "x", -10 * DEG * snap)
+    return clip
+
+
+def jumping_jacks(rng, frames: int) -> Clip:
+    """Jumping jacks: jump the feet apart while the arms swing up overhead, jump back together."""
+    cycle = rng.uniform(0.8, 1.1)
+    flight = 0.27
+    dur = frames / 20
+    n = int(max(1, (dur - 0.6) // cycle))
+    t = times(frames)
+    starts = [0.3 + k * cycle + h * cycle / 2 for k in range(n) for h in (0, 1)]
+    clip = Clip.empty("jumping_jacks", frames, side="both", repetitions=n)
+    air = _flights(frames, starts, flight)
+    spread = np.zeros(frames)
+    for k in range(n):
+        t0 = 0.3 + k * cycle
+        spread += smoothstep((t - t0) / flight) * smoothstep((t0 + cycle / 2 + flight - t) / flight)
+    clip.add("left_hip", "z", 14 * DEG * spread).add("right_hip", "z", -14 * DEG * spread)
+    clip.add("left_shoulder", "z", 160 * DEG * spread).add("right_shoulder", "z", -160 * DEG * spread)
+    clip.lift = air
+    return clip
+
+
+def balance(rng, frames: int) -> Clip:
+    """Stand on the left leg, the right knee raised in front, arms out; then put the foot back down."""
+    clip = Clip.empty("balance", frames, side="left")
+    dur = frames / 20
+    level = hold(frames, 0.05 * dur, 0.95 * dur, min(0.6, dur / 4))
+    knee = rng.uniform(50 * DEG, 80 * DEG)
+    clip.add("right_hip", "x", -knee * level).add("right_knee", "x", 1.3 * knee * level)
+    clip.add("left_shoulder", "z", 75 * DEG * level).add("right_shoulder", "z", -75 * DEG * level)
+    clip.add("pelvis", "z", -3 * DEG * level).add("left_hip", "z", 3 * DEG * level)  # weight over the left foot
+    return clip

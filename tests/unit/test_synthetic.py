@@ -1,0 +1,223 @@
+"""The synthetic MotionLib-style corpus: physical plausibility, determinism, caption faithfulness, corpus building."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from being_kit.data.schema import SPLITS
+from being_kit.data.synthetic import FAMILY_NAMES, generate_joints, generate_record, make_action, make_corpus, split_of
+from being_kit.data.synthetic.body import clip_rotations, clip_to_motion
+from being_kit.motion.skeleton import BONE_LENGTHS, JOINT_INDEX, MIRROR_PERMUTATION, PARENTS, PART_NAMES
+
+J = JOINT_INDEX
+N_MOTIONS = 120  # about 0.6 s of generation
+
+
+@pytest.fixture(scope="module")
+def motions():
+    return [generate_joints(i, seed=7) for i in range(N_MOTIONS)]
+
+
+def _stance_speeds(joints: np.ndarray) -> np.ndarray:
+    """Horizontal speed (m/s) of ankle and toe joints on frames where that foot is on the floor (toe within 2 cm,
+    ankle within 7.5 cm: the standing ankle is 6 cm up) in both frames of the step."""
+    out = []
+    for ankle, toe in ((J["left_ankle"], J["left_foot"]), (J["right_ankle"], J["right_foot"])):
+        down = (joints[:, toe, 1] < 0.02) & (joints[:, ankle, 1] < 0.075)
+        both = down[1:] & down[:-1]
+        for j in (ankle, toe):
+            v = np.linalg.norm(np.diff(joints[:, j][:, [0, 2]], axis=0), axis=-1) * 20
+            out.append(v[both])
+    return np.concatenate(out)
+
+
+def test_every_family_generates_both_sides():
+    assert len(FAMILY_NAMES) >= 24
+    for k, name in enumerate(FAMILY_NAMES):
+        for side in ("left", "right"):
+            clip = make_action(name, np.random.default_rng(k), side=side)
+            joints, rot, root = clip_to_motion(clip)
+            assert joints.shape == (clip.frames, 22, 3) and rot.shape == (clip.frames, 22, 3, 3), name
+            assert np.isfinite(joints).all() and np.isfinite(rot).all(), name
+            assert clip.family == name
+
+
+def test_bone_lengths_are_exact(motions):
+    for g in motions:
+        bones = np.linalg.norm(g.joints[:, 1:] - g.joints[:, list(PARENTS[1:])], axis=-1)
+        np.testing.assert_allclose(bones, np.broadcast_to(BONE_LENGTHS[1:], bones.shape), atol=1e-4)
+
+
+def test_rotations_are_rotations(motions):
+    rot = motions[0].local_rotations.astype(np.float64)
+    np.testing.assert_allclose(rot @ np.swapaxes(rot, -1, -2), np.broadcast_to(np.eye(3), rot.shape), atol=1e-5)
+    np.testing.assert_allclose(np.linalg.det(rot), 1.0, atol=1e-5)
+
+
+def test_on_the_floor_and_no_penetration(motions):
+    for g in motions:
+        lowest = g.joints[..., 1].min(axis=1)
+        assert lowest.min() > -0.02, g.description["actions"]
+        # something touches the floor on most frames (only jumps and hops leave it)
+        assert (np.abs(lowest) < 0.02).mean() > 0.5, g.description["actions"]
+
+
+def test_joint_speeds_are_bounded(motions):
+    for g in motions:
+        speed = np.linalg.norm(np.diff(g.joints, axis=0), axis=-1) * 20
+        assert speed.max() < 12.0, (g.description["actions"], float(speed.max()))
+
+
+def test_feet_stay_still_during_stance(motions):
+    speeds = np.concatenate([_stance_speeds(g.joints.astype(np.float64)) for g in motions])
+    assert speeds.size > 10_000
+    assert np.median(speeds) < 0.01
+    assert np.percentile(speeds, 95) < 0.35, np.percentile(speeds, 95)
+
+
+def test_lengths_and_record_schema(motions):
+    for i in range(40):
+        rec = generate_record(i, seed=7)
+        rec.validate()
+        assert rec.id == f"syn_{i:06d}" and rec.source == "synthetic" and rec.fps == 20
+        assert 2.0 <= (rec.num_frames + 1) / 20 <= 10.05
+        assert len(set(rec.texts)) >= 3
+        assert set(rec.parts) == set(PART_NAMES) and all(rec.parts.values())
+        assert len(rec.segments) == len(rec.meta["actions"]) == len(rec.meta["params"])
+        assert all(s.start < s.end for s in rec.segments)
+        assert rec.segments[-1].end <= rec.duration + 0.1
+        assert all(a in FAMILY_NAMES for a in rec.meta["actions"])
+        assert rec.split in SPLITS
+
+
+def test_deterministic_by_seed():
+    a, b = generate_record(11, seed=3), generate_record(11, seed=3)
+    np.testing.assert_array_equal(a.motion, b.motion)
+    assert a.texts == b.texts and a.parts == b.parts and a.meta == b.meta
+    c = generate_record(11, seed=4)
+    assert c.motion.shape != a.motion.shape or not np.array_equal(c.motion, a.motion)
+
+
+def test_split_proportions():
+    splits = np.array([split_of(f"syn_{i:06d}") for i in range(5000)])
+    frac = {s: (splits == s).mean() for s in SPLITS}
+    assert abs(frac["train"] - 0.85) < 0.03 and abs(frac["val"] - 0.05) < 0.02 and abs(frac["test"] - 0.10) < 0.02
+
+
+def test_right_variant_is_the_exact_mirror_of_the_left():
+    m = np.diag([-1.0, 1.0, 1.0])
+    for name in ("wave", "punch", "kick", "hop", "side_step", "turn", "lunge"):
+        left = make_action(name, np.random.default_rng(5), side="left")
+        right = make_action(name, np.random.default_rng(5), side="right")
+        assert left.params.get("side", left.params.get("direction")) in ("left", "both")
+        rl, rr = clip_rotations(left), clip_rotations(right)
+        np.testing.assert_allclose(rr, m @ rl[:, list(MIRROR_PERMUTATION)] @ m, atol=1e-6, err_msg=name)
+
+
+def _path(joints: np.ndarray, j: int) -> float:
+    return float(np.linalg.norm(np.diff(joints[:, j], axis=0), axis=-1).sum())
+
+
+def _body_frame(joints: np.ndarray) -> np.ndarray:
+    """Joints relative to the pelvis, rotated so the first frame faces +z (left = +x)."""
+    across = joints[0, J["left_hip"]] - joints[0, J["right_hip"]]
+    yaw = np.arctan2(-across[2], across[0])  # angle that brings the hip axis onto +x
+    c, s = np.cos(yaw), np.sin(yaw)
+    rot = np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]])
+    return (joints - joints[0, 0]) @ rot.T
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_left_right_faithful_motion(side):
+    other = "right" if side == "left" else "left"
+    rng = lambda: np.random.default_rng(2)  # noqa: E731
+    seed = next(k for k in range(50) if make_action("wave", np.random.default_rng(k), side=side).params["side"] == side)
+    j, _, _ = clip_to_motion(make_action("wave", np.random.default_rng(seed), side=side))
+    assert _path(j, J[f"{side}_wrist"]) > 3 * _path(j, J[f"{other}_wrist"])
+    body = _body_frame(clip_to_motion(make_action("punch", rng(), side=side))[0])
+    assert body[:, J[f"{side}_wrist"], 2].max() > body[:, J[f"{other}_wrist"], 2].max() + 0.12  # reaches forward
+    j, _, _ = clip_to_motion(make_action("kick", rng(), side=side))
+    assert _path(j, J[f"{side}_ankle"]) > 3 * _path(j, J[f"{other}_ankle"])
+    j, _, _ = clip_to_motion(make_action("hop", rng(), side=side))
+    assert j[:, J[f"{other}_foot"], 1].mean() > j[:, J[f"{side}_foot"], 1].mean() + 0.1  # the other foot is held up
+    j, _, _ = clip_to_motion(make_action("kneel", rng(), side=side))
+    low = j[:, :, 1].min(axis=0)
+    assert low[J[f"{side}_knee"]] < 0.08 < low[J[f"{other}_knee"]]
+    sign = 1.0 if side == "left" else -1.0
+    j, _, _ = clip_to_motion(make_action("side_step", rng(), side=side))
+    assert sign * _body_frame(j)[-1, 0, 0] > 0.15  # travelled towards the body's own left (+x) or right
+    j, _, _ = clip_to_motion(make_action("stretch", rng(), side=side))
+    mid = len(j) * 6 // 10
+    assert sign * (_body_frame(j)[mid, J["head"], 0]) > 0.05  # leans towards the named side
+    for name in ("turn", "walk_circle", "spin"):
+        clip = make_action(name, rng(), side=side)
+        assert sign * clip.yaw[-1] > np.pi / 4, name  # + yaw turns from +z towards +x: the body's left
+
+
+def _names_side(text: str, side: str) -> bool:
+    """'left' / 'counterclockwise' (a left turn seen from above) for left; 'right' / 'clockwise' for right."""
+    text = text.lower()
+    if side == "left":
+        return "left" in text or "counterclockwise" in text
+    return "right" in text or "clockwise" in text.replace("counterclockwise", "")
+
+
+def test_captions_name_the_side_that_moves():
+    for i in range(300):
+        g = generate_joints(i, seed=1)
+        d = g.description
+        if len(d["actions"]) != 1:
+            continue
+        side = d["params"][0].get("side", d["params"][0].get("direction"))
+        if side in ("left", "right"):
+            assert all(_names_side(t, side) for t in d["texts"]), d["texts"]
+            assert all(_names_side(s[2], side) for s in d["segments"])
+
+
+def test_captions_are_varied():
+    texts = [t for i in range(60) for t in generate_record(i, seed=2).texts]
+    assert len(set(texts)) > 0.9 * len(texts)
+    first_words = {t.split()[0] + " " + t.split()[1] for t in texts}
+    assert len(first_words) >= 6
+
+
+@pytest.mark.parametrize("representation,dim", [("humanml263", 263), ("smpl_d135", 135)])
+def test_make_corpus_in_memory(representation, dim):
+    corpus = make_corpus(6, seed=0, representation=representation, progress=False)
+    assert len(corpus) == 6 and corpus.representation == representation and corpus.feature_dim == dim
+    rec = corpus[2]
+    ref = generate_record(2, seed=0, representation=representation)
+    np.testing.assert_allclose(rec.motion, ref.motion, atol=1e-6)
+    assert rec.texts == ref.texts and rec.meta["actions"] == ref.meta["actions"]
+
+
+def test_make_corpus_on_disk_with_workers_matches_single_process(tmp_path):
+    two = make_corpus(10, seed=5, path=tmp_path / "two", num_workers=2, progress=False)
+    one = make_corpus(10, seed=5, path=None, progress=False)
+    assert len(two) == 10 and (tmp_path / "two" / "mean.npy").is_file()
+    for i in range(10):
+        np.testing.assert_array_equal(two.motion(i), one.motion(i))
+        assert two[i].id == one[i].id and two[i].split == one[i].split
+
+
+def test_d135_decodes_to_the_generated_joints():
+    from being_kit.motion.d135 import joints_from_d135
+
+    g = generate_joints(3, seed=0)
+    rec = generate_record(3, seed=0, representation="smpl_d135")
+    back = joints_from_d135(rec.motion)
+    ref = g.joints - g.joints[:1, :1] * np.array([1, 0, 1])
+    # D135 canonicalises the first frame's heading; compare rotation-invariant pelvis-relative distances
+    d_back = np.linalg.norm(back - back[:, :1], axis=-1)
+    d_ref = np.linalg.norm(ref - ref[:, :1], axis=-1)
+    np.testing.assert_allclose(d_back, d_ref, atol=1e-4)
+    np.testing.assert_allclose(back[:, 0, 1], g.joints[:, 0, 1], atol=1e-4)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="representation"):
+        generate_record(0, representation="bvh")
+    with pytest.raises(ValueError, match="family"):
+        make_action("moonwalk", np.random.default_rng(0))
+    with pytest.raises(ValueError, match="n:"):
+        make_corpus(0)
