@@ -1,0 +1,439 @@
+"""Run `notebooks/NN_*.ipynb` in order through papermill into `executions/<run-id>/`.
+
+A run directory holds each executed copy (`NN_name.ipynb`, readable without a kernel), the figures each notebook
+recorded (`NN_name.metrics.json`), the files the notebooks hand to each other (see docs/architecture.md), and
+`run.json`; `executions/index.jsonl` gets one line per run. The run stops at the first failing notebook and keeps
+what ran; `resume` reruns a run from its first notebook that did not succeed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Sequence
+
+from .metrics import METRICS_SUFFIX, NOTEBOOK_NAME, metrics_path, read_metrics, write_json_atomic
+from .profiles import INJECTED, ProfileError, load_profile, resolve_parameters
+
+RUN_FILE = "run.json"
+INDEX_FILE = "index.jsonl"
+KERNEL_NAME = "being-kit"  # registered by scripts/install.sh; "python3" (the running environment) otherwise
+# ipykernel warns on every start that its local TCP sockets are unencrypted; keep the kernel's own log to errors.
+KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
+# Text progress bars (tqdm.std, e.g. in training processes a notebook launches) are off in pipeline runs unless the
+# caller set TQDM_DISABLE: nobody watches them and they fill executed copies with redraws. tqdm.notebook widgets
+# ignore the variable, so notebooks also take a `progress` parameter that the profiles turn off.
+KERNEL_ENV = {"TQDM_DISABLE": "1"}
+# Kernels are stopped with "immediate" shutdown once every cell has run and its outputs are saved: the graceful
+# default waits, polling, for the kernel to exit, which took about 3 s on one run in four here (0.7 s otherwise).
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class PipelineError(RuntimeError):
+    """The run cannot start: missing folders, bad selection, a profile that does not fit (exit code 2)."""
+
+
+@dataclass
+class NotebookResult:
+    """What happened to one notebook. status: ok | failed | reused (ok in an earlier attempt) | interrupted | not_run."""
+
+    status: str = "not_run"
+    duration_s: float | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+    error: dict[str, Any] | None = None
+
+
+@dataclass
+class RunResult:
+    """One pipeline run; `to_json()` is what `run.json` and the index line hold. status: ok | failed | interrupted."""
+
+    id: str
+    profile: str
+    profile_file: str
+    run_dir: Path
+    git_commit: str | None
+    git_dirty: bool | None
+    kernel: str
+    started: str
+    ended: str | None = None
+    duration_s: float | None = None
+    status: str = "running"
+    resumed: bool = False
+    notebooks: dict[str, NotebookResult] = field(default_factory=dict)
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self, with_parameters: bool = True) -> dict[str, Any]:
+        out = asdict(self)
+        out["run_dir"] = str(self.run_dir)
+        if not with_parameters:
+            for nb in out["notebooks"].values():
+                nb.pop("parameters", None)
+        return out
+
+    @property
+    def failed(self) -> str | None:
+        """The stem of the notebook that failed, if any."""
+        return next((k for k, v in self.notebooks.items() if v.status == "failed"), None)
+
+
+def discover_notebooks(notebooks_dir: str | os.PathLike) -> list[Path]:
+    """The numbered notebooks `NN_name.ipynb` of a folder, in order; two-digit numbers must be unique."""
+    folder = Path(notebooks_dir)
+    if not folder.is_dir():
+        raise PipelineError(f"notebooks_dir {str(folder)!r} is not a folder")
+    paths = sorted(p for p in folder.glob("*.ipynb") if NOTEBOOK_NAME.match(p.stem))
+    seen: dict[str, str] = {}
+    for p in paths:
+        if p.stem[:2] in seen:
+            raise PipelineError(f"{folder}: notebooks {seen[p.stem[:2]]} and {p.name} share the number {p.stem[:2]}")
+        seen[p.stem[:2]] = p.name
+    if not paths:
+        raise PipelineError(f"{folder}: no notebooks named NN_name.ipynb")
+    return paths
+
+
+def select_notebooks(paths: Sequence[Path], only: Sequence[str] | None) -> list[Path]:
+    """Keep the notebooks named in `only` ("01", "01_data"); all of them when `only` is empty."""
+    if not only:
+        return list(paths)
+    chosen = []
+    for want in only:
+        match = [p for p in paths if p.stem == want or p.stem[:2] == want]
+        if not match:
+            raise PipelineError(f"--only {want!r}: no such notebook (have {[p.stem for p in paths]})")
+        chosen.extend(m for m in match if m not in chosen)
+    return sorted(chosen)
+
+
+def _assigned_names(path: Path) -> list[str]:
+    """Names assigned at top level of the cell tagged `parameters`, read with `ast` (what Python sees)."""
+    import ast
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            try:
+                tree = ast.parse(source)
+            except SyntaxError as e:
+                raise PipelineError(f"{path}: the parameters cell is not valid Python: {e}") from e
+            return [t.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+                    for t in (node.targets if isinstance(node, ast.Assign) else [node.target]) if isinstance(t, ast.Name)]
+    return []
+
+
+def notebook_parameters(path: Path) -> dict[str, str | None]:
+    """Names defined by a notebook's `parameters` cell -> the default's source text (papermill.inspect_notebook).
+
+    Papermill skips a line it cannot parse (it logs "Unable to parse line"; e.g. an '=' inside the comment), which
+    would make that parameter look unknown; such a line is an error here, naming the parameter.
+    """
+    import papermill
+
+    found = {name: spec.get("default") for name, spec in papermill.inspect_notebook(str(path)).items()}
+    missed = [name for name in _assigned_names(path) if name not in found]
+    if missed:
+        raise PipelineError(f"{path}: papermill cannot parse the parameters cell's lines for {missed}; keep each to "
+                            "`name = literal  # comment` with no '=' in the comment")
+    return found
+
+
+def pick_kernel() -> str:
+    """`being-kit` when that kernelspec is installed, else `python3`."""
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        if KERNEL_NAME in KernelSpecManager().find_kernel_specs():
+            return KERNEL_NAME
+    except Exception:  # a broken Jupyter config must not stop a run that python3 can do
+        pass
+    return "python3"
+
+
+def git_state(folder: Path) -> tuple[str | None, bool | None]:
+    """(commit of HEAD, whether the work tree has changes) for the repository holding `folder`; None outside git."""
+    try:
+        head = subprocess.run(["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
+        if head.returncode != 0:
+            return None, None
+        dirty = subprocess.run(
+            ["git", "-C", str(folder), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True, text=True, timeout=30,
+        )
+        return head.stdout.strip(), (bool(dirty.stdout.strip()) if dirty.returncode == 0 else None)
+    except (OSError, subprocess.SubprocessError):
+        return None, None
+
+
+def new_run_id(profile: str, executions_dir: Path) -> str:
+    """`<YYYYmmdd-HHMMSS>-<profile>` (local time), with `-2`, `-3`, ... when that folder already exists."""
+    base = f"{time.strftime('%Y%m%d-%H%M%S')}-{profile}"
+    run_id, n = base, 1
+    while (executions_dir / run_id).exists():
+        n += 1
+        run_id = f"{base}-{n}"
+    return run_id
+
+
+def executed_ok(run_dir: Path, stem: str) -> bool:
+    """Whether an earlier attempt ran `stem` to the end: executed copy without an exception, and its metrics file."""
+    copy = run_dir / f"{stem}.ipynb"
+    if read_metrics(run_dir, stem) is None or not copy.is_file():
+        return False
+    try:
+        meta = json.loads(copy.read_text(encoding="utf-8")).get("metadata", {}).get("papermill", {})
+    except (OSError, ValueError):
+        return False
+    return bool(meta) and not meta.get("exception") and meta.get("end_time") is not None
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _error_info(err: BaseException, stem: str) -> dict[str, Any]:
+    """ename/evalue/cell of a failed notebook, from PapermillExecutionError when that is what was raised."""
+    info: dict[str, Any] = {"ename": getattr(err, "ename", type(err).__name__), "evalue": str(getattr(err, "evalue", err))}
+    if hasattr(err, "cell_index"):
+        info["cell_index"] = err.cell_index
+        info["execution_count"] = err.exec_count
+        info["source"] = err.source
+        tb = "\n".join(_ANSI.sub("", line) for line in (err.traceback or []))
+        info["traceback"] = "\n".join(tb.splitlines()[-25:])
+    info["notebook"] = stem
+    return info
+
+
+def format_failure(result: RunResult, executions_dir: Path) -> str:
+    """The message printed when a notebook fails: notebook, cell, its source, the error, and how to resume."""
+    stem = result.failed
+    if stem is None:
+        return ""
+    err = result.notebooks[stem].error or {}
+    lines = [f"being-kit pipeline: {stem} failed"]
+    if "cell_index" in err:
+        lines[0] += f" in cell #{err['cell_index']} (In [{err['execution_count']}])"
+        src = err.get("source", "").splitlines()
+        lines += ["  cell source:"] + [f"    {s}" for s in src[:12]] + (["    ..."] if len(src) > 12 else [])
+    if err.get("traceback"):
+        lines += ["  traceback (end):"] + [f"    {s}" for s in err["traceback"].splitlines()]
+    else:
+        lines.append(f"  {err.get('ename')}: {err.get('evalue')}")
+    lines.append(f"  executed copy kept: {result.run_dir / (stem + '.ipynb')}")
+    where = "" if Path(executions_dir) == Path("executions") else f" --executions-dir {executions_dir}"
+    lines.append(f"  resume with: python -m being_kit.pipeline --resume {result.id}{where}")
+    return "\n".join(lines)
+
+
+def append_index(executions_dir: Path, entry: dict[str, Any]) -> None:
+    """Append one JSON line to `executions/index.jsonl` in a single locked write (runs may finish concurrently)."""
+    line = json.dumps(entry, allow_nan=False, separators=(",", ":")) + "\n"
+    with open(executions_dir / INDEX_FILE, "a", encoding="utf-8") as f:
+        try:
+            import fcntl
+
+            fcntl.flock(f, fcntl.LOCK_EX)
+        except (ImportError, OSError):  # no flock (Windows, some network file systems): one write is still whole
+            pass
+        f.write(line)
+        f.flush()
+
+
+def _merge_figures(run_dir: Path, stems: Sequence[str]) -> dict[str, Any]:
+    """All notebooks' metrics in one flat dict; a name a previous notebook already used becomes `NN_name.key`."""
+    figures: dict[str, Any] = {}
+    for stem in stems:
+        for key, value in (read_metrics(run_dir, stem) or {}).items():
+            figures[f"{stem}.{key}" if key in figures else key] = value
+    return figures
+
+
+class _Progress:
+    """Progress over notebooks. On a terminal: a tqdm bar naming the current notebook, its elapsed time ticking
+    every second. In a log file (batch jobs, CI): one plain line as each notebook starts and ends, no bar redraws."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.count, self.enabled = total, 0, enabled
+        self._stem, self._t0 = "", time.perf_counter()
+        self.tty = enabled and sys.stderr.isatty()
+        self.bar = None
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
+        if self.tty:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, file=sys.stderr, dynamic_ncols=True, disable=False,
+                            bar_format="{desc} | {n_fmt}/{total_fmt} notebooks |{bar}| {elapsed} in all")
+            self._ticker = threading.Thread(target=self._tick, daemon=True)
+            self._ticker.start()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(1.0):
+            self.bar.set_description_str(f"{self._stem} {time.perf_counter() - self._t0:.0f}s", refresh=True)
+
+    def start(self, stem: str) -> None:
+        self._stem, self._t0 = stem, time.perf_counter()
+        if self.bar is not None:
+            self.bar.set_description_str(f"{stem} 0s", refresh=True)
+        elif self.enabled:
+            print(f"[{self.count + 1}/{self.total}] {stem} ...", file=sys.stderr, flush=True)
+
+    def note(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+        elif self.enabled:
+            print(line, file=sys.stderr, flush=True)
+
+    def done(self, line: str) -> None:
+        self.count += 1
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+            self.bar.update(1)
+        elif self.enabled:
+            print(f"[{self.count}/{self.total}] {line}", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join()
+        if self.bar is not None:
+            self.bar.close()
+
+
+def run_pipeline(
+    profile: str | None = None,
+    *,
+    run_id: str | None = None,
+    resume: str | None = None,
+    only: Sequence[str] | None = None,
+    notebooks_dir: str | os.PathLike = "notebooks",
+    executions_dir: str | os.PathLike = "executions",
+    profiles_dir: str | os.PathLike = "profiles",
+    log_output: bool = False,
+    progress: bool = True,
+    dry_run: bool = False,
+) -> RunResult:
+    """Run the numbered notebooks with a profile's parameters; returns the run's record (also in run.json).
+
+    resume: the id of an earlier run; its profile is reused, notebooks that succeeded are kept, and the run goes on
+    from the first that did not. Raises PipelineError / ProfileError before running anything when the set-up is
+    wrong; a failing notebook does not raise: the result's status is "failed" and `format_failure` describes it.
+    """
+    import papermill
+
+    executions_dir = Path(executions_dir).resolve()
+    paths = discover_notebooks(notebooks_dir)
+    selected = select_notebooks(paths, only)
+
+    previous: dict[str, Any] = {}
+    if resume:
+        run_dir = executions_dir / resume
+        if not run_dir.is_dir():
+            raise PipelineError(f"--resume {resume!r}: no run folder {run_dir}")
+        if run_id and run_id != resume:
+            raise PipelineError("give --run-id or --resume, not both")
+        try:
+            previous = json.loads((run_dir / RUN_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            previous = {}
+        old_profile = previous.get("profile") or resume.rsplit("-", 1)[-1]
+        if profile and profile != old_profile and Path(profile).stem != old_profile:
+            raise PipelineError(f"--resume {resume!r} ran with profile {old_profile!r}, not {profile!r}")
+        old_file = previous.get("profile_file")
+        profile = profile or (old_file if old_file and Path(old_file).is_file() else old_profile)
+        run_id = resume
+    if not profile:
+        raise PipelineError("--profile is required (tiny, cpu, a800, or a path to a .toml file)")
+
+    prof = load_profile(profile, profiles_dir)
+    params = resolve_parameters(prof, {p.stem: notebook_parameters(p) for p in paths})
+    if not resume:
+        if run_id is None:
+            run_id = new_run_id(prof.name, executions_dir)
+        elif not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", run_id):
+            raise PipelineError(f"--run-id {run_id!r}: use letters, digits, '-', '_' and '.' only")
+        elif (executions_dir / run_id).exists():
+            raise PipelineError(f"--run-id {run_id!r}: {executions_dir / run_id} exists; use --resume {run_id} to continue it")
+        run_dir = executions_dir / run_id
+
+    commit, dirty = git_state(Path(notebooks_dir))
+    result = RunResult(id=run_id, profile=prof.name, profile_file=str(prof.path.resolve()), run_dir=run_dir,
+                       git_commit=commit, git_dirty=dirty, kernel=pick_kernel(), started=_now(), resumed=bool(resume))
+    for p in selected:
+        result.notebooks[p.stem] = NotebookResult(
+            parameters={**params[p.stem], "run_dir": str(run_dir), "profile": prof.name})
+    if dry_run:
+        return result
+
+    run_dir.mkdir(parents=True, exist_ok=True)
+    added_env = [k for k in KERNEL_ENV if k not in os.environ]
+    os.environ.update({k: KERNEL_ENV[k] for k in added_env})  # kernels inherit this process's environment
+    import logging
+
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    t_run = time.perf_counter()
+    bar = _Progress(len(selected), enabled=progress)
+    rerun = False  # once one notebook reruns, every later one reruns too (its inputs may have changed)
+    try:
+        for p in selected:
+            nb = result.notebooks[p.stem]
+            before = previous.get("notebooks", {}).get(p.stem) or {}
+            same = before.get("parameters", nb.parameters) == nb.parameters  # the profile may have been edited
+            if resume and not rerun and same and executed_ok(run_dir, p.stem):
+                nb.status, nb.duration_s = "reused", before.get("duration_s")
+                bar.done(f"{p.stem}: reused from the earlier attempt")
+                continue
+            if resume and not rerun and not same:
+                bar.note(f"{p.stem}: parameters changed since the earlier attempt; rerunning from here")
+            rerun = True
+            bar.start(p.stem)
+            metrics_path(run_dir, p.stem).unlink(missing_ok=True)  # a stale file must not pass for this attempt
+            t0 = time.perf_counter()
+            try:
+                papermill.execute_notebook(
+                    str(p), str(run_dir / p.name), parameters=nb.parameters, kernel_name=result.kernel,
+                    progress_bar=False, log_output=log_output, cwd=str(run_dir),
+                    stdout_file=sys.stdout if log_output else None, stderr_file=sys.stderr if log_output else None,
+                    extra_arguments=KERNEL_ARGS, shutdown_kernel="immediate",
+                )
+                if read_metrics(run_dir, p.stem) is None:
+                    raise PipelineError(f"{p.name} ran but wrote no {p.stem}{METRICS_SUFFIX}; its last cell must call "
+                                        f"being_kit.pipeline.record_metrics(run_dir, {p.stem!r}, {{...}})")
+                nb.status = "ok"
+            except KeyboardInterrupt:
+                nb.status, nb.duration_s = "interrupted", round(time.perf_counter() - t0, 3)
+                raise
+            except Exception as err:  # PapermillExecutionError, a dead kernel, a timeout, no metrics: this notebook failed
+                nb.status, nb.error = "failed", _error_info(err, p.stem)
+            nb.duration_s = round(time.perf_counter() - t0, 3)
+            bar.done(f"{p.stem}: {nb.status} in {nb.duration_s:.1f} s")
+            if nb.status == "failed":
+                break
+            write_json_atomic(run_dir / RUN_FILE, result.to_json())  # progress on disk while the run goes on
+        result.status = "failed" if result.failed else "ok"
+    except KeyboardInterrupt:
+        result.status = "interrupted"
+        raise
+    finally:
+        if result.status == "running":  # an error in the runner itself
+            result.status = "failed"
+        for key in added_env:
+            os.environ.pop(key, None)
+        bar.close()
+        result.ended = _now()
+        result.duration_s = round(time.perf_counter() - t_run, 3)
+        result.figures = _merge_figures(run_dir, [s for s, nb in result.notebooks.items() if nb.status in ("ok", "reused")])
+        write_json_atomic(run_dir / RUN_FILE, result.to_json())
+        append_index(executions_dir, result.to_json(with_parameters=False))
+    return result
+
+
+__all__ = ["INJECTED", "PipelineError", "ProfileError", "RunResult", "NotebookResult", "run_pipeline",
+           "discover_notebooks", "select_notebooks", "format_failure", "executed_ok"]

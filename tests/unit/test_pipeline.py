@@ -1,0 +1,153 @@
+"""The papermill runner on throwaway notebooks made here: success, unknown parameters, failure, resume, index."""
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from being_kit.pipeline import main
+from being_kit.pipeline.runner import executed_ok, run_pipeline
+
+
+def make_notebook(folder: Path, stem: str, body: str, params: str = "", record: bool = True) -> Path:
+    """A numbered notebook with a parameters cell (run_dir, profile, seed + `params`), `body`, and record_metrics."""
+    cells = [
+        new_markdown_cell(f"# {stem}"),
+        new_code_cell("from being_kit.pipeline import record_metrics"),
+        new_code_cell(f"run_dir = '.'\nprofile = 'lab'\nseed = 1\n{params}", metadata={"tags": ["parameters"]}),
+        new_code_cell(body),
+    ]
+    if record:
+        cells.append(new_code_cell(f"record_metrics(run_dir, {stem!r}, {{'seed': seed, '{stem}_value': value}})"))
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{stem}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def project(tmp_path):
+    """notebooks/01_first (writes a file for 02), 02_second (fails unless seed == 0), profiles ok.toml, bad.toml."""
+    nbs = tmp_path / "notebooks"
+    make_notebook(nbs, "01_first", "from pathlib import Path\nPath(run_dir, 'handover.txt').write_text(str(scale))\n"
+                  "value = scale * 2", params="scale = 1.0")
+    make_notebook(nbs, "02_second", "from pathlib import Path\nassert seed == 0, f'seed is {seed}'\n"
+                  "value = float(Path(run_dir, 'handover.txt').read_text()) + 1")
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    (profiles / "ok.toml").write_text("[common]\nseed = 0\n[01_first]\nscale = 2.5\n")
+    (profiles / "bad.toml").write_text("[common]\nseed = 0\n[02_second]\nseed = 1\n")
+    return tmp_path
+
+
+def cli(project: Path, *args: str) -> int:
+    return main(["--notebooks-dir", str(project / "notebooks"), "--profiles-dir", str(project / "profiles"),
+                 "--executions-dir", str(project / "executions"), "--no-progress", *args])
+
+
+def index_lines(project: Path) -> list[dict]:
+    return [json.loads(line) for line in (project / "executions" / "index.jsonl").read_text().splitlines()]
+
+
+def test_run_writes_executed_copies_metrics_run_json_and_index(project, capsys, monkeypatch):
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    assert cli(project, "--profile", "ok", "--run-id", "r-ok") == 0
+    assert "TQDM_DISABLE" not in os.environ  # set for the kernels only while the run lasts
+    run_dir = project / "executions" / "r-ok"
+    assert json.loads((run_dir / "02_second.metrics.json").read_text()) == {"seed": 0, "02_second_value": 3.5}
+    executed = nbformat.read(run_dir / "01_first.ipynb", as_version=4)
+    injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert f"run_dir = \"{run_dir}\"" in injected.source and "scale = 2.5" in injected.source
+    assert "profile = \"ok\"" in injected.source
+    run = json.loads((run_dir / "run.json").read_text())
+    (line,) = index_lines(project)
+    for rec in (run, line):
+        assert rec["id"] == "r-ok" and rec["profile"] == "ok" and rec["status"] == "ok"
+        assert [nb["status"] for nb in rec["notebooks"].values()] == ["ok", "ok"]
+        assert all(nb["duration_s"] > 0 for nb in rec["notebooks"].values())
+        assert rec["figures"] == {"seed": 0, "01_first_value": 5.0, "02_second.seed": 0, "02_second_value": 3.5}
+        assert rec["started"] <= rec["ended"] and rec["duration_s"] > 0
+        assert "git_commit" in rec
+    assert run["notebooks"]["01_first"]["parameters"]["scale"] == 2.5
+    assert "run r-ok ok" in capsys.readouterr().out
+
+
+def test_unknown_parameter_fails_before_running_anything(project, capsys):
+    (project / "profiles" / "typo.toml").write_text("[01_first]\nscael = 2.0\n")
+    assert cli(project, "--profile", "typo") == 2
+    assert "scael" in capsys.readouterr().err
+    assert not (project / "executions").exists()
+
+
+def test_failure_stops_keeps_what_ran_and_resume_continues(project, capsys):
+    assert cli(project, "--profile", "bad", "--run-id", "r1") == 1
+    err = capsys.readouterr().err
+    assert "02_second failed in cell" in err and "AssertionError" in err and "seed is 1" in err
+    assert "--resume r1" in err
+    run_dir = project / "executions" / "r1"
+    assert executed_ok(run_dir, "01_first") and not executed_ok(run_dir, "02_second")
+    assert (run_dir / "02_second.ipynb").is_file()  # the failed copy is kept, with its error output
+    assert not (run_dir / "02_second.metrics.json").exists()
+    (first,) = index_lines(project)
+    assert first["status"] == "failed" and first["notebooks"]["02_second"]["error"]["ename"] == "AssertionError"
+    assert first["notebooks"]["02_second"]["error"]["cell_index"] == 4  # in the executed copy (after the injected cell)
+
+    # Fix 02's parameter, resume: 01 (parameters unchanged) is reused, not re-executed; 02 reruns and succeeds.
+    (project / "profiles" / "bad.toml").write_text("[common]\nseed = 0\n")
+    mtime = (run_dir / "01_first.ipynb").stat().st_mtime_ns
+    assert cli(project, "--resume", "r1") == 0
+    assert (run_dir / "01_first.ipynb").stat().st_mtime_ns == mtime
+    second = index_lines(project)[1]
+    assert second["id"] == "r1" and second["resumed"] and second["status"] == "ok"
+    assert {k: v["status"] for k, v in second["notebooks"].items()} == {"01_first": "reused", "02_second": "ok"}
+    assert second["figures"]["02_second_value"] == 2.0
+
+
+def test_resume_with_another_profile_is_refused(project, capsys):
+    assert cli(project, "--profile", "bad", "--run-id", "r2", "--only", "01") == 0
+    assert cli(project, "--resume", "r2", "--profile", "ok") == 2
+    assert "profile 'bad'" in capsys.readouterr().err
+
+
+def test_notebook_that_records_no_metrics_fails(tmp_path):
+    make_notebook(tmp_path / "nb", "01_silent", "value = 1", record=False)
+    (tmp_path / "p.toml").write_text("")
+    result = run_pipeline(str(tmp_path / "p.toml"), notebooks_dir=tmp_path / "nb", executions_dir=tmp_path / "ex",
+                          progress=False)
+    assert result.status == "failed"
+    assert "record_metrics" in result.notebooks["01_silent"].error["evalue"]
+
+
+def test_only_and_dry_run_select_without_running(project, capsys):
+    assert cli(project, "--profile", "ok", "--only", "02_second", "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "02_second" in out and "01_first" not in out and "\"seed\": 0" in out
+    assert not (project / "executions").exists()
+    assert cli(project, "--profile", "ok", "--only", "07") == 2
+
+
+def test_existing_run_id_is_not_overwritten(project):
+    (project / "executions" / "taken").mkdir(parents=True)
+    assert cli(project, "--profile", "ok", "--run-id", "taken") == 2
+
+
+def test_parameter_line_papermill_cannot_parse_is_named(tmp_path, capsys):
+    make_notebook(tmp_path / "nb", "01_eq", "value = n", params="n = 3  # how many (0 = all)")
+    (tmp_path / "p.toml").write_text("[01_eq]\nn = 4\n")
+    code = main(["--profile", str(tmp_path / "p.toml"), "--notebooks-dir", str(tmp_path / "nb"),
+                 "--executions-dir", str(tmp_path / "ex"), "--no-progress"])
+    assert code == 2
+    assert "['n']" in capsys.readouterr().err
+
+
+def test_resume_reruns_a_notebook_whose_parameters_changed(project):
+    assert cli(project, "--profile", "bad", "--run-id", "r3") == 1
+    (project / "profiles" / "bad.toml").write_text("[common]\nseed = 0\n[01_first]\nscale = 4.0\n")
+    assert cli(project, "--resume", "r3") == 0
+    last = index_lines(project)[-1]
+    assert {k: v["status"] for k, v in last["notebooks"].items()} == {"01_first": "ok", "02_second": "ok"}
+    assert last["figures"]["02_second_value"] == 5.0  # 02 read the handover file 01 rewrote with scale 4
