@@ -1,0 +1,46 @@
+"""notebooks/05_evaluate.ipynb under the tiny profile: the table files and the figures it recorded."""
+import json
+
+import harness
+
+STEM = "05_evaluate"
+
+
+def test_metrics_are_present_finite_and_plausible(tiny_run):
+    m = harness.metrics_of(tiny_run, STEM)
+    harness.assert_finite(m, "eval_repeats", "eval_num_motions", "eval_r1_real", "eval_r3_real", "eval_mm_dist_real",
+                          "eval_mm_dist_mismatched_real", "eval_diversity_real")
+    assert m["evaluator"] in ("builtin", "guo")
+    assert 0.0 <= m["eval_r1_real"] <= m["eval_r3_real"] <= 1.0
+    # even a briefly trained evaluator ranks real pairs above chance (3/32) and puts them closer than mismatched ones
+    assert m["eval_r3_real"] > 3 / 32
+    assert m["eval_mm_dist_real"] < m["eval_mm_dist_mismatched_real"]
+    for key, value in m.items():
+        if key.startswith(("eval_r3_recon_", "eval_r3_generated")) and not key.endswith("_ci"):
+            assert 0.0 <= value <= 1.0, key
+        if key.startswith("fid_"):
+            assert value >= 0.0, key
+    if "eval_r3_generated" in m:
+        harness.assert_finite(m, "eval_r3_ratio_generated_to_real", "fid_generated", "eval_diversity_generated")
+    if "action_acc_real" in m:
+        assert 0.0 <= m["action_acc_real"] <= 1.0
+
+
+def test_table_files_have_a_row_per_stage(tiny_run):
+    m = harness.metrics_of(tiny_run, STEM)
+    data = json.loads((tiny_run.run_dir / "eval" / "table.json").read_text())
+    names = [row["name"] for row in data["rows"]]
+    assert names[0] == "real motions"
+    assert data["info"]["repeats"] == m["eval_repeats"]
+    recon = [k for k in m if k.startswith("eval_r3_recon_")]
+    assert sum(n.startswith("reconstruction") for n in names) == len(recon)
+    assert ("generated (LM)" in names) == ("eval_r3_generated" in m)
+    for row in data["rows"]:
+        assert row["repeats"] in (m["eval_repeats"], m["eval_gen_repeats"]) and "r_precision_top3_ci" in row and "fid" in row
+    csv = (tiny_run.run_dir / "eval" / "table.csv").read_text().splitlines()
+    assert csv[0].startswith("method,R-Precision top-1") and len(csv) == len(names) + 1
+
+
+def test_executed_copy_shows_pictures(tiny_run):
+    harness.metrics_of(tiny_run, STEM)
+    assert harness.png_count(tiny_run, STEM) >= 2   # best and worst motions (plus the training curve)

@@ -1,0 +1,41 @@
+"""Action classifier: labels from meta, training on a small labelled corpus, save/load."""
+import numpy as np
+import pytest
+import torch
+
+from _eval_fakes import ACTIONS, fake_corpus
+from being_kit.eval.action_classifier import (ActionClassifier, ActionClassifierConfig, action_label,
+                                              labelled_motions, train_action_classifier)
+
+
+def test_action_label_rules():
+    assert action_label({"actions": ["walk"]}) == "walk"
+    assert action_label({"actions": ["walk", "wave"]}) is None
+    assert action_label({"actions": ["walk", "wave"]}, "first") == "walk"
+    assert action_label({"action": "kick"}) == "kick"
+    assert action_label({}) is None
+    with pytest.raises(ValueError, match="compositions"):
+        ActionClassifierConfig(compositions="all")
+
+
+def test_train_classify_save_load(tmp_path):
+    torch.set_num_threads(1)
+    corpus = fake_corpus(tmp_path / "corpus", 240)
+    cfg = ActionClassifierConfig(hidden=32, steps=80, batch_size=32, progress=False)
+    model = train_action_classifier(corpus, cfg, out_dir=tmp_path / "clf")
+    assert sorted(model.labels) == sorted(ACTIONS)
+    motions, labels = labelled_motions(corpus, "test")
+    acc = model.accuracy(motions, labels)
+    assert acc > 0.8
+    predicted, probs = model.classify(motions[:5])
+    assert probs.shape == (5, len(ACTIONS)) and np.allclose(probs.sum(1), 1.0, atol=1e-5)
+    loaded = ActionClassifier.from_pretrained(tmp_path / "clf")
+    assert loaded.classify(motions[:5])[0] == predicted
+    # shuffled labels are not learned from features: accuracy on true labels of a wrongly labelled model is low
+    assert model.accuracy(motions, [labels[(i + 1) % len(labels)] for i in range(len(labels))]) < 0.5
+
+
+def test_needs_two_classes():
+    m = [np.zeros((10, 263), np.float32)] * 3
+    with pytest.raises(ValueError, match="2 distinct"):
+        train_action_classifier(m, labels=["a", "a", "a"])
