@@ -1,0 +1,124 @@
+"""`python -m being_kit.bench lm`: language-model speed.
+
+- training tokens/s of the default model (GPT-2 from config + 1024 motion tokens; fp32 AdamW on CPU), one process;
+- generation motion-tokens/s of a batch with the KV cache and without it (the ratio is the cache's gain);
+- with CUDA: tokens/s and model FLOPs utilisation (MFU, 6 N tokens/s over the GPU's bf16 dense peak) of a
+  gpt2-medium-sized config (24 x 1024, 355M parameters) in bf16.
+Random token ids: the figures are about speed, not quality.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+BF16_PEAK_TFLOPS = {"H100": 989.0, "H200": 989.0, "A100": 312.0, "A800": 312.0, "L40": 181.0, "A10": 125.0}
+
+
+def _default_model(n_layer: int, n_embd: int, n_head: int, codes: int):
+    from ..lm.base_models import DefaultModelSize, build_default_model
+    from ..lm.fakes import PHRASES
+    from ..lm.vocab import add_motion_vocabulary
+
+    captions = [p for ps in PHRASES.values() for p in ps] * 50
+    model, tok = build_default_model(captions, DefaultModelSize(n_layer=n_layer, n_embd=n_embd, n_head=n_head,
+                                                                n_positions=1024, text_vocab_size=2048))
+    vocab = add_motion_vocabulary(model, tok, codes, tokenizer_id="bench")
+    return model, tok, vocab
+
+
+def train_tokens_per_s(model, batch: int, seq: int, steps: int, device: str = "cpu", bf16: bool = False) -> float:
+    import torch
+
+    model.to(device).train()
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    vocab = model.get_input_embeddings().weight.shape[0]
+    ids = torch.randint(0, vocab, (batch, seq), device=device)
+
+    def step():
+        with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=bf16):
+            loss = model(input_ids=ids, labels=ids).loss
+        loss.backward()
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+
+    step()  # warm-up
+    if device == "cuda":
+        torch.cuda.synchronize()
+    t = time.perf_counter()
+    for _ in range(steps):
+        step()
+    if device == "cuda":
+        torch.cuda.synchronize()
+    return batch * seq * steps / (time.perf_counter() - t)
+
+
+def generate_tokens_per_s(model, tok, vocab, batch: int, motion_tokens: int, use_cache: bool) -> float:
+    from ..lm.generate import MotionSpanConstraint, _sample
+    from ..lm.motion_lm import MotionLM
+    from ..lm.templates import ExampleBuilder
+
+    lm = MotionLM(model.eval(), tok, vocab)
+    b = ExampleBuilder(tok, vocab)
+    prompts = [b.text_to_motion_prompt("a person walks forward and waves") + [vocab.som_id]] * batch
+    width = len(prompts[0])
+    # min_tokens = max: every row writes exactly `motion_tokens` tokens, so both runs do the same work
+    proc = MotionSpanConstraint(vocab, width, [motion_tokens] * batch, tok.eos_token_id, min_tokens=motion_tokens)
+    t = time.perf_counter()
+    out = _sample(lm, prompts, proc, motion_tokens, temperature=1.0, top_k=0, top_p=1.0, seed=0,
+                  use_cache=use_cache, eos_id=tok.eos_token_id)
+    dt = time.perf_counter() - t
+    return out.shape[0] * out.shape[1] / dt
+
+
+def gpu_section(batch: int, seq: int, steps: int) -> None:
+    import torch
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    name = torch.cuda.get_device_name(0)
+    peak = next((v for k, v in BF16_PEAK_TFLOPS.items() if k in name), None)
+    cfg = GPT2Config(n_layer=24, n_embd=1024, n_head=16, n_positions=seq, vocab_size=50257 + 1026)
+    model = GPT2LMHeadModel(cfg)
+    n = sum(p.numel() for p in model.parameters())
+    tps = train_tokens_per_s(model, batch, seq, steps, device="cuda", bf16=True)
+    flops = 6 * n * tps
+    mfu = f"{flops / (peak * 1e12):.1%}" if peak else "unknown peak"
+    print(f"GPU {name}: gpt2-medium-size ({n / 1e6:.0f}M params) bf16 batch {batch}x{seq}: {tps:,.0f} tokens/s, "
+          f"{flops / 1e12:.1f} TFLOP/s, MFU {mfu}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m being_kit.bench lm", description=__doc__.splitlines()[0])
+    p.add_argument("--n-layer", type=int, default=4)
+    p.add_argument("--n-embd", type=int, default=256)
+    p.add_argument("--n-head", type=int, default=4)
+    p.add_argument("--codes", type=int, default=1024, help="motion tokens added to the vocabulary")
+    p.add_argument("--batch", type=int, default=8)
+    p.add_argument("--seq", type=int, default=256)
+    p.add_argument("--steps", type=int, default=5)
+    p.add_argument("--gen-batch", type=int, default=8)
+    p.add_argument("--gen-tokens", type=int, default=50, help="motion tokens per sample (50 = 10 s at 4 frames/token)")
+    p.add_argument("--threads", type=int, default=0, help="torch threads (0: leave default)")
+    args = p.parse_args(argv)
+    import torch
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    model, tok, vocab = _default_model(args.n_layer, args.n_embd, args.n_head, args.codes)
+    n = sum(q.numel() for q in model.parameters())
+    print(f"default model: {n / 1e6:.1f}M parameters ({args.n_layer} x {args.n_embd}), {len(tok)} tokens "
+          f"({args.codes} motion), torch threads {torch.get_num_threads()}")
+    tps = train_tokens_per_s(model, args.batch, args.seq, args.steps)
+    print(f"training (fp32 AdamW, CPU) batch {args.batch}x{args.seq}: {tps:,.0f} tokens/s")
+    with_cache = generate_tokens_per_s(model, tok, vocab, args.gen_batch, args.gen_tokens, use_cache=True)
+    without = generate_tokens_per_s(model, tok, vocab, args.gen_batch, args.gen_tokens, use_cache=False)
+    print(f"generation batch {args.gen_batch} x {args.gen_tokens} motion tokens: KV cache {with_cache:,.0f} tokens/s, "
+          f"no cache {without:,.0f} tokens/s, ratio {with_cache / without:.2f}x")
+    if torch.cuda.is_available():
+        gpu_section(batch=8, seq=1024, steps=10)
+    else:
+        print("GPU section skipped: CUDA not available")
+
+
+if __name__ == "__main__":
+    main()

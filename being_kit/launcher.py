@@ -1,0 +1,29 @@
+"""Start a training function in several processes from a notebook or a script, on a free port.
+
+accelerate's `notebook_launcher` defaults to port 29500, so two runs on one machine (two notebooks, a notebook and a
+test) collide with EADDRINUSE. Every being-kit launch goes through `launch`, which asks the OS for a free port.
+"""
+from __future__ import annotations
+
+import socket
+from typing import Any, Callable
+
+
+def free_port() -> int:
+    """A TCP port on localhost that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def launch(fn: Callable[..., Any], args: tuple = (), num_processes: int = 1) -> Any:
+    """Run `fn(*args)` here (num_processes 1) or under `notebook_launcher` in `num_processes` processes (DDP; gloo on
+    CPU). The function must create its own Accelerator. Returns fn's result when run here, else None."""
+    if num_processes < 1:
+        raise ValueError(f"num_processes: must be >= 1, got {num_processes}")
+    if num_processes == 1:
+        return fn(*args)
+    from accelerate import notebook_launcher
+
+    notebook_launcher(fn, args, num_processes=num_processes, use_port=str(free_port()))
+    return None

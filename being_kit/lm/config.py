@@ -1,0 +1,106 @@
+"""`LMConfig`: everything `train_lm` needs, flat and JSON-serialisable (saved as `lm_config.json` beside the model)."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from .packing import LOSS_MODES
+from .templates import TASKS
+
+STAGES = ("align", "instruct")
+MIXED_PRECISION = ("auto", "no", "bf16", "fp16")
+
+
+@dataclass
+class LMConfig:
+    tokens_dir: str  # tokens/<quantizer>/ written by 02_tokenizer (tokens.parquet + tokens.json)
+    out_dir: str  # <run_dir>/lm: final model, train_log.jsonl, checkpoints/
+    corpus_dir: str = ""  # captions; "" = the corpus_path recorded in tokens.json
+    base_model: str = "default"  # "default" (GPT-2 from scratch), "smollm2", a folder or a hub name
+    # default model size (ignored for pretrained base models)
+    n_layer: int = 4
+    n_embd: int = 256
+    n_head: int = 4
+    text_vocab_size: int = 2048
+    # data
+    seq_len: int = 256
+    stages: tuple[str, ...] = STAGES  # paper: (1) motion-text alignment, (2) instruction tuning
+    tasks: tuple[str, ...] = TASKS  # instruction tasks of stage 2
+    loss: str = "all"  # "all" (paper default: whole sequence) or "answer" (answer-only ablation)
+    captions_per_motion: int = 3  # alignment examples per motion per epoch (one per caption, up to this many)
+    # optimisation
+    epochs: int = 1  # per stage
+    max_steps: int = 0  # optimizer steps per stage; 0 = epochs decide
+    batch_size: int = 8  # rows per process per micro-batch
+    grad_accum: int = 1
+    lr: float = 0.0  # 0 = paper default: 2e-4 for GPT-2 models, 2e-5 for Llama models
+    weight_decay: float = 0.1
+    warmup_steps: int = 50
+    min_lr_ratio: float = 0.1  # cosine decays to lr * min_lr_ratio
+    max_grad_norm: float = 1.0
+    mixed_precision: str = "auto"  # auto = bf16 on GPUs that support it, fp32 on CPU (CPU bf16 autocast is ~13x slower)
+    gradient_checkpointing: bool = False
+    lora: bool = False  # full fine-tuning by default (paper); LoRA via peft as an option
+    lora_r: int = 16
+    lora_alpha: int = 32
+    # bookkeeping
+    seed: int = 0
+    log_every: int = 10
+    eval_batches: int = 20  # validation rows per process = eval_batches * batch_size at most
+    checkpoint_every: int = 0  # optimizer steps between checkpoints; 0 = end of each epoch only
+    resume: bool = True  # continue from out_dir/checkpoints/ when present
+    sample_every: int = 0  # optimizer steps between sample generations during training (0 = none); samples.jsonl
+    sample_prompts: tuple[str, ...] = ("a person walks forward", "a person jumps")
+    cache_dir: str = ""  # where base_model="smollm2" stores its converted checkpoint ("" = out_dir/../cache)
+
+    def __post_init__(self) -> None:
+        self.stages = tuple(self.stages)
+        self.tasks = tuple(self.tasks)
+        self.sample_prompts = tuple(self.sample_prompts)
+        if not self.tokens_dir or not self.out_dir:
+            raise ValueError("tokens_dir and out_dir are required")
+        bad = [s for s in self.stages if s not in STAGES]
+        if bad or not self.stages:
+            raise ValueError(f"stages: expected a non-empty subset of {STAGES}, got {self.stages}")
+        bad = [t for t in self.tasks if t not in TASKS]
+        if bad or not self.tasks:
+            raise ValueError(f"tasks: expected a non-empty subset of {TASKS}, got {self.tasks}")
+        if self.loss not in LOSS_MODES:
+            raise ValueError(f"loss: expected one of {LOSS_MODES}, got {self.loss!r}")
+        if self.mixed_precision not in MIXED_PRECISION:
+            raise ValueError(f"mixed_precision: expected one of {MIXED_PRECISION}, got {self.mixed_precision!r}")
+        for name in ("seq_len", "batch_size", "grad_accum", "epochs", "log_every", "captions_per_motion", "n_layer",
+                     "n_embd", "n_head", "lora_r"):
+            if int(getattr(self, name)) < 1:
+                raise ValueError(f"{name}: expected >= 1, got {getattr(self, name)}")
+        if self.seq_len < 32:
+            raise ValueError(f"seq_len: expected >= 32 (a caption plus a motion span), got {self.seq_len}")
+        if min(self.max_steps, self.warmup_steps, self.checkpoint_every, self.eval_batches, self.sample_every) < 0:
+            raise ValueError("max_steps, warmup_steps, checkpoint_every, eval_batches, sample_every must be >= 0")
+        if self.sample_every and not all(isinstance(p, str) and p.strip() for p in self.sample_prompts):
+            raise ValueError(f"sample_prompts: expected non-empty strings, got {self.sample_prompts}")
+        if self.lr < 0 or not 0 <= self.min_lr_ratio <= 1:
+            raise ValueError(f"lr must be >= 0 (0 = paper default) and min_lr_ratio in [0, 1]; got {self.lr}, "
+                             f"{self.min_lr_ratio}")
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["stages"], d["tasks"], d["sample_prompts"] = list(self.stages), list(self.tasks), list(self.sample_prompts)
+        return d
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2))
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "LMConfig":
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ValueError(f"LMConfig: unknown keys {unknown}; known: {sorted(known)}")
+        return cls(**d)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "LMConfig":
+        return cls.from_dict(json.loads(Path(path).read_text()))

@@ -1,0 +1,108 @@
+"""What the language model reads: token shards (`tokens/<quantizer>/`, see docs/architecture.md) joined with the
+corpus captions, split per process, turned into packed rows for one stage and epoch.
+
+Each process reads only its own contiguous block of the rows (`rank_block`), so on a node the eight processes
+touch disjoint data; the number of optimizer steps per epoch is agreed across processes by the trainer.
+"""
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .packing import Packed, pack_examples
+from .templates import Example, ExampleBuilder
+
+TOKENS_TABLE, TOKENS_INFO = "tokens.parquet", "tokens.json"
+REQUIRED_INFO = ("tokenizer_id", "token_vocab_size", "tokens_per_step", "downsample")
+
+
+def read_token_shards(directory: str | Path):
+    """`being_kit.tokenizer.shards.load_token_shards` (the one reader of the format), checked for the fields the
+    LM needs."""
+    from ..tokenizer.shards import load_token_shards
+
+    shards = load_token_shards(directory)
+    missing = [k for k in REQUIRED_INFO if k not in shards.info]
+    if missing:
+        raise ValueError(f"{directory}/{TOKENS_INFO}: missing fields {missing}; expected {list(REQUIRED_INFO)}")
+    return shards
+
+
+def write_token_shards_for_tests(directory: str | Path, tokens: Sequence[np.ndarray], splits: Sequence[str],
+                                 info: dict, index: Sequence[int] | None = None) -> Path:
+    """A minimal writer of the documented format (tests and fakes; the tokenizer's own writer is canonical)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    n = len(tokens)
+    index = list(range(n)) if index is None else list(index)
+    table = pa.table({"index": pa.array(index, pa.int64()), "id": pa.array([f"m{i:06d}" for i in index]),
+                      "split": pa.array(list(splits)),
+                      "tokens": pa.array([np.asarray(t, np.int32).tolist() for t in tokens], pa.list_(pa.int32())),
+                      "num_frames": pa.array([len(t) // info.get("tokens_per_step", 1) * info.get("downsample", 4)
+                                              for t in tokens], pa.int32())})
+    pq.write_table(table, directory / TOKENS_TABLE)
+    (directory / TOKENS_INFO).write_text(json.dumps(info))
+    return directory
+
+
+def rank_block(rows: np.ndarray, num_processes: int, rank: int) -> np.ndarray:
+    """Contiguous block `rank` of `num_processes` near-equal blocks of `rows` (as `Corpus.shard`)."""
+    n = len(rows)
+    return rows[n * rank // num_processes: n * (rank + 1) // num_processes]
+
+
+@dataclass
+class TextInfo:
+    texts: list[str]
+    parts: dict[str, str]
+    actions: list[str]
+
+
+def load_texts(corpus, positions: np.ndarray) -> list[TextInfo]:
+    """Captions, part captions and action labels of corpus records at `positions`."""
+    out = []
+    for p in positions:
+        r = corpus[int(p)]
+        out.append(TextInfo(list(r.texts), dict(r.parts), list(r.meta.get("actions", []))))
+    return out
+
+
+def stage_examples(builder: ExampleBuilder, stage: str, tokens: Sequence[np.ndarray], texts: Sequence[TextInfo],
+                   *, tasks: Sequence[str], captions_per_motion: int, seed: int) -> list[Example]:
+    """Examples of one stage for one epoch, shuffled with `seed`.
+
+    align: one `caption <som> motion <eom>` per caption (up to `captions_per_motion`).
+    instruct: one example per motion per task (skipping tasks a record cannot serve), random phrasings."""
+    rng = random.Random(seed)
+    examples: list[Example] = []
+    for toks, info in zip(tokens, texts):
+        if len(toks) == 0 or not info.texts:
+            continue
+        if stage == "align":
+            caps = list(info.texts)
+            rng.shuffle(caps)
+            examples += [builder.alignment(c, toks) for c in caps[:captions_per_motion]]
+        elif stage == "instruct":
+            for task in tasks:
+                ex = builder.instruction(task, rng, info.texts, toks, info.parts)
+                if ex is not None:
+                    examples.append(ex)
+        else:
+            raise ValueError(f"stage: expected 'align' or 'instruct', got {stage!r}")
+    rng.shuffle(examples)
+    return examples
+
+
+def stage_rows(builder: ExampleBuilder, stage: str, tokens, texts, *, seq_len: int, loss: str, tasks,
+               captions_per_motion: int, seed: int) -> Packed:
+    """Packed rows (rows, seq_len) for one stage and epoch of this process's data."""
+    ex = stage_examples(builder, stage, tokens, texts, tasks=tasks, captions_per_motion=captions_per_motion, seed=seed)
+    return pack_examples(ex, seq_len, loss=loss)

@@ -1,0 +1,322 @@
+"""Text -> motion and motion -> text with a trained `MotionLM`.
+
+`generate_motion` samples a batch of prompts at once with the KV cache and constrained decoding
+(`MotionSpanConstraint`): after `<som>` only motion tokens or `<eom>` may follow, `<eom>` only on whole time steps,
+and each motion ends by its requested duration. Every sample is parsed on its own (`parse_motion_span`): a sample
+with no end marker, an empty span or an out-of-range id gets a status instead of crashing the batch.
+Codes are decoded to features by the `MotionTokenizer` that made the training tokens (its `tokenizer_id` must match)
+and to joints with `being_kit.motion`.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ..motion.skeleton import FPS
+from .motion_lm import MotionLM
+from .templates import M2T, ExampleBuilder
+from .vocab import MotionVocabulary, TokenizerMismatchError
+
+DEFAULT_T2M_TEMPLATE = "Generate a motion: {text}"
+STATUSES = ("ok", "no_end", "empty", "out_of_range", "decode_error")
+
+
+def _logits_processor_base():
+    from transformers import LogitsProcessor
+
+    return LogitsProcessor
+
+
+class MotionSpanConstraint(_logits_processor_base()):
+    """Masks logits so rows that started with `<som>` (the prompt's last token) write a valid motion span.
+
+    max_tokens: (b,) motion tokens allowed per row (from the requested durations); min_tokens: at least this many
+    before `<eom>`. After `<eom>` only eos may follow (so finished rows idle until the batch ends)."""
+
+    def __init__(self, vocab: MotionVocabulary, prompt_len: int, max_tokens: Sequence[int], eos_id: int,
+                 min_tokens: int | None = None):
+        import torch
+
+        self.v = vocab
+        self.prompt_len = prompt_len
+        self.max_tokens = torch.as_tensor(list(max_tokens), dtype=torch.long)
+        self.min_tokens = vocab.tokens_per_step if min_tokens is None else min_tokens
+        self.eos_id = eos_id
+
+    def __call__(self, input_ids, scores):
+        import torch
+
+        gen = input_ids[:, self.prompt_len:]
+        n = gen.shape[1]
+        v = self.v
+        finished = (gen == v.eom_id).any(dim=1) if n else torch.zeros(len(gen), dtype=torch.bool, device=gen.device)
+        allowed = torch.zeros_like(scores, dtype=torch.bool)
+        allowed[:, v.first_motion_id: v.end_motion_id] = True
+        max_tokens = self.max_tokens.to(scores.device)
+        at_step_end = n % v.tokens_per_step == 0
+        can_end = at_step_end and n >= self.min_tokens
+        must_end = n >= max_tokens
+        allowed[:, v.eom_id] = can_end
+        allowed[must_end] = False
+        allowed[must_end, v.eom_id] = True
+        allowed[finished] = False
+        allowed[finished, self.eos_id] = True
+        return scores.masked_fill(~allowed, float("-inf"))
+
+
+class NoConstraint(_logits_processor_base()):
+    """Unconstrained sampling (to study malformed outputs)."""
+
+    def __call__(self, input_ids, scores):
+        return scores
+
+
+class TextOnlyConstraint(_logits_processor_base()):
+    """For captioning: forbid motion tokens and the markers, so the answer is text."""
+
+    def __init__(self, vocab: MotionVocabulary):
+        self.v = vocab
+
+    def __call__(self, input_ids, scores):
+        scores = scores.clone()
+        scores[:, self.v.first_motion_id: self.v.end_motion_id] = float("-inf")
+        scores[:, [self.v.som_id, self.v.eom_id]] = float("-inf")
+        if scores.shape[1] > self.v.end_motion_id:  # padded embedding rows
+            scores[:, self.v.end_motion_id:] = float("-inf")
+        return scores
+
+
+def parse_motion_span(generated: Sequence[int], vocab: MotionVocabulary) -> tuple[np.ndarray, str]:
+    """Generated LM ids after `<som>` -> (motion token ids, status). Never raises.
+
+    status: "ok"; "no_end" (no `<eom>`: the tokens so far are kept); "empty"; "out_of_range" (a non-motion id inside
+    the span: the span is cut there)."""
+    ids = np.asarray(list(generated), dtype=np.int64)
+    end = np.flatnonzero(ids == vocab.eom_id)
+    status = "ok"
+    if end.size:
+        ids = ids[: end[0]]
+    else:
+        status = "no_end"
+    bad = np.flatnonzero(~vocab.is_motion(ids))
+    if bad.size:
+        ids, status = ids[: bad[0]], "out_of_range"
+    tokens = ids - vocab.first_motion_id
+    n = (len(tokens) // vocab.tokens_per_step) * vocab.tokens_per_step
+    tokens = tokens[:n]
+    if n == 0:
+        status = "empty"
+    return tokens.astype(np.int64), status
+
+
+@dataclass
+class GeneratedMotions:
+    """One entry per prompt. tokens: (n,) motion token ids; codes: (s, tokens_per_step); features: (t, d) raw
+    (unnormalised) features; joints: (t, 22, 3) metres. Entries are None where `status` is not "ok"/"no_end"."""
+
+    texts: list[str]
+    tokens: list[np.ndarray]
+    status: list[str]
+    codes: list[np.ndarray | None] = field(default_factory=list)
+    features: list[np.ndarray | None] = field(default_factory=list)
+    joints: list[np.ndarray | None] = field(default_factory=list)
+    new_tokens: int = 0  # LM tokens sampled in total (for throughput figures)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+def _as_lm(model) -> MotionLM:
+    if isinstance(model, MotionLM):
+        return model
+    if isinstance(model, (str, os.PathLike)):
+        return MotionLM.from_pretrained(model)
+    raise TypeError(f"model: expected a MotionLM or the folder of one, got {type(model).__name__}")
+
+
+def load_motion_tokenizer(lm: MotionLM, motion_tokenizer=None):
+    """The MotionTokenizer that decodes `lm`'s tokens: given, a folder, or `<run_dir>/tokenizer/<quantizer>/` beside
+    the LM folder. Raises TokenizerMismatchError if its tokenizer_id is not the one the LM was trained on."""
+    from ..tokenizer import MotionTokenizer
+
+    if motion_tokenizer is None:
+        if lm.path is None or not lm.vocab.quantizer:
+            raise ValueError("motion_tokenizer: pass a MotionTokenizer or its folder (the LM has no run directory)")
+        motion_tokenizer = Path(lm.path).parent / "tokenizer" / lm.vocab.quantizer
+    if isinstance(motion_tokenizer, (str, os.PathLike)):
+        motion_tokenizer = MotionTokenizer.from_pretrained(motion_tokenizer)
+    lm.vocab.check_tokenizer(motion_tokenizer.tokenizer_id, where="motion_tokenizer")
+    return motion_tokenizer
+
+
+def _joints(features: np.ndarray) -> np.ndarray:
+    from ..motion import joints_from_d135, joints_from_features
+
+    return joints_from_features(features) if features.shape[-1] == 263 else joints_from_d135(features)
+
+
+def _left_pad(rows: list[list[int]], pad_id: int):
+    import torch
+
+    width = max(len(r) for r in rows)
+    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
+    att = torch.zeros((len(rows), width), dtype=torch.long)
+    for i, r in enumerate(rows):
+        ids[i, width - len(r):] = torch.as_tensor(r)
+        att[i, width - len(r):] = 1
+    return ids, att
+
+
+def _sample(lm: MotionLM, prompts: list[list[int]], processor, max_new_tokens: int, *, temperature: float,
+            top_k: int, top_p: float, seed: int, use_cache: bool, eos_id: int):
+    import torch
+    from transformers import LogitsProcessorList
+
+    model = lm.model
+    device = next(model.parameters()).device
+    ids, att = _left_pad(prompts, lm.tokenizer.pad_token_id if lm.tokenizer.pad_token_id is not None else eos_id)
+    max_pos = getattr(model.config, "max_position_embeddings", None) or getattr(model.config, "n_positions", None)
+    if max_pos:
+        if ids.shape[1] >= max_pos:
+            raise ValueError(f"prompt of {ids.shape[1]} tokens does not fit the model's {max_pos} positions; shorten it")
+        max_new_tokens = min(max_new_tokens, max_pos - ids.shape[1])
+    greedy = temperature <= 0
+    kwargs = dict(do_sample=not greedy, max_new_tokens=max_new_tokens, use_cache=use_cache,
+                  logits_processor=LogitsProcessorList([processor]), eos_token_id=eos_id, pad_token_id=eos_id)
+    if not greedy:
+        kwargs.update(temperature=temperature, top_k=top_k or None, top_p=top_p)
+    with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []), torch.no_grad():
+        torch.manual_seed(seed)
+        was_training = model.training
+        model.eval()
+        out = model.generate(input_ids=ids.to(device), attention_mask=att.to(device), **kwargs)
+        model.train(was_training)
+    return out[:, ids.shape[1]:].cpu().numpy()
+
+
+def generate_motion(model, texts: Sequence[str], *, motion_tokenizer=None, durations: float | Sequence[float] = 6.0,
+                    temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0, seed: int = 0,
+                    use_cache: bool = True, constrained: bool = True, template: str = DEFAULT_T2M_TEMPLATE,
+                    batch_size: int = 32, decode: bool = True) -> GeneratedMotions:
+    """Motions for `texts` (a list of prompts), batched. durations: seconds, one for all or one per prompt (upper
+    bound of each motion's length). temperature <= 0 is greedy. decode=False skips features/joints (tokens only)."""
+    if isinstance(texts, str):
+        texts = [texts]
+    texts = list(texts)
+    if not texts:
+        raise ValueError("texts: expected at least one prompt")
+    for i, t in enumerate(texts):
+        if not isinstance(t, str) or not t.strip():
+            raise ValueError(f"texts[{i}]: prompts must be non-empty strings, got {t!r}")
+    lm = _as_lm(model)
+    v = lm.vocab
+    durs = [float(durations)] * len(texts) if np.isscalar(durations) else [float(d) for d in durations]
+    if len(durs) != len(texts) or min(durs) <= 0:
+        raise ValueError(f"durations: expected one positive number or {len(texts)} of them, got {durations!r}")
+    mt = load_motion_tokenizer(lm, motion_tokenizer) if decode else None
+    builder = ExampleBuilder(lm.tokenizer, v)
+    eos = lm.tokenizer.eos_token_id
+    max_tok = [max(1, int(d * FPS) // v.downsample) * v.tokens_per_step for d in durs]
+    result = GeneratedMotions(texts=texts, tokens=[], status=[])
+    for a in range(0, len(texts), batch_size):
+        chunk = list(range(a, min(a + batch_size, len(texts))))
+        prompts = [builder.text_to_motion_prompt(texts[i], template) + [v.som_id] for i in chunk]
+        width = max(len(p) for p in prompts)
+        limit = max(max_tok[i] for i in chunk) + 1
+        if constrained:
+            proc = MotionSpanConstraint(v, width, [max_tok[i] for i in chunk], eos)
+        else:
+            proc = NoConstraint()
+        gen = _sample(lm, prompts, proc, limit, temperature=temperature, top_k=top_k, top_p=top_p, seed=seed + a,
+                      use_cache=use_cache, eos_id=eos)
+        result.new_tokens += int(gen.size)
+        for row in gen:
+            tokens, status = parse_motion_span(row, v)
+            result.tokens.append(tokens)
+            result.status.append(status)
+    for tokens, status in zip(result.tokens, result.status):
+        codes = feats = joints = None
+        if status in ("ok", "no_end") and len(tokens):
+            codes = tokens.reshape(-1, v.tokens_per_step)
+            if mt is not None:
+                try:
+                    feats = mt.detokenize(tokens)
+                    joints = _joints(feats).astype(np.float32)
+                except Exception:  # a decoder failure on one sample must not lose the batch
+                    feats = joints = None
+        result.codes.append(codes)
+        result.features.append(feats)
+        result.joints.append(joints)
+    for i, (st, f) in enumerate(zip(result.status, result.features)):
+        if st in ("ok", "no_end") and decode and f is None and result.codes[i] is not None:
+            result.status[i] = "decode_error"
+    return result
+
+
+def caption_motion(model, motions: Sequence, *, motion_tokenizer=None, template: str = M2T[0],
+                   max_new_tokens: int = 40, temperature: float = 0.0, seed: int = 0, batch_size: int = 32) -> list[str]:
+    """Captions for `motions`: each either motion token ids (1-d ints) or raw features (t, d) floats, which are
+    tokenized with the LM's motion tokenizer. Greedy by default."""
+    lm = _as_lm(model)
+    v = lm.vocab
+    motions = list(motions)
+    if not motions:
+        raise ValueError("motions: expected at least one motion")
+    mt = None
+    token_lists = []
+    for i, m in enumerate(motions):
+        arr = np.asarray(m)
+        if arr.ndim == 2 and np.issubdtype(arr.dtype, np.floating):
+            mt = mt or load_motion_tokenizer(lm, motion_tokenizer)
+            arr = mt.tokenize(arr)
+        elif arr.ndim != 1 or not np.issubdtype(arr.dtype, np.integer):
+            raise ValueError(f"motions[{i}]: expected 1-d motion token ids or (t, d) features, got {arr.dtype} "
+                             f"{arr.shape}")
+        if arr.size == 0:
+            raise ValueError(f"motions[{i}]: empty motion")
+        try:
+            v.to_lm_ids(arr)
+        except ValueError as e:
+            raise ValueError(f"motions[{i}]: {e} (tokens of another motion tokenizer?)") from None
+        token_lists.append(arr)
+    builder = ExampleBuilder(lm.tokenizer, v)
+    eos = lm.tokenizer.eos_token_id
+    captions: list[str] = []
+    for a in range(0, len(token_lists), batch_size):
+        prompts = [builder.render(template, motion=t) + builder.text_ids("\n") for t in token_lists[a:a + batch_size]]
+        gen = _sample(lm, prompts, TextOnlyConstraint(v), max_new_tokens, temperature=temperature, top_k=0,
+                      top_p=1.0, seed=seed + a, use_cache=True, eos_id=eos)
+        for row in gen:
+            row = row.tolist()
+            row = row[: row.index(eos)] if eos in row else row
+            captions.append(lm.tokenizer.decode(row, skip_special_tokens=True).strip())
+    return captions
+
+
+def export_generations(gen: GeneratedMotions, folder: str | os.PathLike) -> Path:
+    """Write each generated motion as `NN.features.npy`, `NN.joints.npy` and `NN.bvh` (via `being_kit.viz.export`)
+    into `folder`, plus `index.json` (prompt, status, frames, files) for every prompt, failed ones included."""
+    import json
+
+    from ..viz.export import export_motion
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    index = []
+    for i, (text, status, feats) in enumerate(zip(gen.texts, gen.status, gen.features)):
+        entry = {"prompt": text, "status": status, "num_tokens": int(len(gen.tokens[i])), "files": {}}
+        if feats is not None:
+            files = export_motion(feats, folder, name=f"{i:02d}", representation="humanml263" if feats.shape[-1] == 263
+                                  else "smpl_d135")
+            entry.update(num_frames=int(len(feats)), files={k: Path(v).name for k, v in files.items()})
+        index.append(entry)
+    (folder / "index.json").write_text(json.dumps(index, indent=2))
+    return folder
+
+
+__all__ = ["export_generations", "generate_motion", "caption_motion", "parse_motion_span", "MotionSpanConstraint", "GeneratedMotions",
+           "load_motion_tokenizer", "TokenizerMismatchError", "STATUSES"]

@@ -1,0 +1,60 @@
+"""`MotionLM`: a causal LM, its text tokenizer and its motion vocabulary, saved and loaded as one folder.
+
+The folder (`<run_dir>/lm/`) holds `save_pretrained` output of the model and the text tokenizer, `motion_vocab.json`
+(ids of the motion tokens and the motion tokenizer's `tokenizer_id`) and `lm_config.json` (how it was trained).
+A LoRA model is merged before saving, so the folder always loads with plain `AutoModelForCausalLM`.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .vocab import MotionVocabulary
+
+
+@dataclass
+class MotionLM:
+    model: Any  # transformers PreTrainedModel (causal LM)
+    tokenizer: Any  # transformers text tokenizer with the motion tokens added
+    vocab: MotionVocabulary
+    path: Path | None = None
+
+    @classmethod
+    def from_pretrained(cls, directory: str | os.PathLike, dtype=None) -> "MotionLM":
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        directory = Path(directory)
+        if not (directory / "config.json").is_file():
+            raise FileNotFoundError(f"{directory}: no config.json; expected a folder written by train_lm "
+                                    "(MotionLM.save_pretrained)")
+        vocab = MotionVocabulary.load(directory)
+        tok = AutoTokenizer.from_pretrained(directory)
+        kwargs = {"dtype": dtype} if dtype is not None else {}
+        model = AutoModelForCausalLM.from_pretrained(directory, **kwargs)
+        model.eval()
+        return cls(model, tok, vocab, directory)
+
+    def save_pretrained(self, directory: str | os.PathLike, state_dict: dict | None = None) -> Path:
+        """Write model, tokenizer and vocabulary into `directory` atomically (temp folder, then rename).
+        `state_dict`: the full weights when the model in memory is sharded (FSDP / ZeRO-3 gather them first)."""
+        directory = Path(directory)
+        tmp = directory.with_name(directory.name + ".tmp-save")
+        if tmp.exists():
+            import shutil
+
+            shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+        model = self.model
+        if hasattr(model, "merge_and_unload"):  # peft LoRA: save a plain model
+            model = model.merge_and_unload()
+        model.save_pretrained(tmp, **({"state_dict": state_dict} if state_dict is not None else {}))
+        self.tokenizer.save_pretrained(tmp)
+        self.vocab.save(tmp)
+        directory.mkdir(parents=True, exist_ok=True)
+        for f in tmp.iterdir():  # replace files one by one: the folder may also hold checkpoints/ and logs
+            os.replace(f, directory / f.name)
+        tmp.rmdir()
+        self.path = directory
+        return directory

@@ -1,0 +1,36 @@
+"""notebooks/04_generate.ipynb under the tiny profile: batched generation, pictures, exports, action accuracy."""
+import json
+
+import harness
+import numpy as np
+
+STEM = "04_generate"
+
+
+def test_metrics_are_present_and_in_range(tiny_run):
+    m = harness.metrics_of(tiny_run, STEM)
+    harness.assert_finite(m, "action_acc_real", "action_acc_generated", "generation_ok_rate", "num_prompts",
+                          "num_prompts_generated", "generation_ok_rate_prompts", "lm_tokens_per_s_generate", "exported")
+    for key in ("action_acc_real", "action_acc_generated", "generation_ok_rate", "generation_ok_rate_prompts"):
+        assert 0.0 <= m[key] <= 1.0, key
+    assert m["num_prompts"] >= 1 and m["num_prompts_generated"] >= 1
+    # constrained decoding always yields a motion span of at least one step
+    assert m["generation_ok_rate_prompts"] == 1.0 and m["exported"] == m["num_prompts_generated"]
+
+
+def test_generations_are_exported_with_an_index(tiny_run):
+    harness.metrics_of(tiny_run, STEM)
+    folder = tiny_run.run_dir / "generations"
+    index = json.loads((folder / "index.json").read_text())
+    assert len(index) >= 1
+    for entry in index:
+        if entry["status"] in ("ok", "no_end"):
+            feats = np.load(folder / entry["files"]["features"])
+            joints = np.load(folder / entry["files"]["joints"])
+            assert feats.shape == (entry["num_frames"], 263) and joints.shape == (entry["num_frames"], 22, 3)
+            assert (folder / entry["files"]["bvh"]).read_text().startswith("HIERARCHY")
+
+
+def test_executed_copy_shows_motions_as_pictures(tiny_run):
+    harness.metrics_of(tiny_run, STEM)
+    assert harness.png_count(tiny_run, STEM) >= 1
