@@ -1,0 +1,72 @@
+"""`TokenizerConfig`: everything that defines a motion tokenizer's architecture, saved as JSON beside its weights.
+
+The defaults are the paper's sizes (Being-M0 / T2M-GPT): width 512, temporal downsampling 4 (two stride-2 stages),
+VQ 1024 x 512, LFQ 2^16 codes (16 binary dims). Profiles shrink `width`/`depth`/`lfq_bits` on CPU.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+QUANTIZERS = ("vq", "lfq", "lfq2d")
+
+
+@dataclass
+class TokenizerConfig:
+    quantizer: str = "vq"  # "vq" (EMA codebook), "lfq" (lookup-free, 2^bits codes), "lfq2d" (MotionBook: per body part)
+    feature_dim: int = 263  # 263 = HumanML3D features; lfq2d needs 263 (it maps the features onto joints)
+    width: int = 512  # channels of the conv stacks (lfq2d: per joint, so smaller, e.g. width // 4)
+    depth: int = 3  # residual blocks per resolution (dilations 1, 3, 9, ...)
+    down_stages: int = 2  # stride-2 stages: downsample = 2 ** down_stages (paper: 4 frames per token step)
+    # vq
+    codebook_size: int = 1024
+    code_dim: int = 512
+    ema_decay: float = 0.99
+    dead_code_threshold: float = 2.0  # EMA cluster size below which a code is reset to a random encoder output
+    commitment_weight: float = 0.02  # T2M-GPT's beta
+    # lfq / lfq2d
+    lfq_bits: int = 16  # codebook 2 ** lfq_bits (paper: 2^16)
+    entropy_weight: float = 0.1
+    diversity_gamma: float = 1.0
+    frac_per_sample_entropy: float = 0.1  # < 1 samples the per-sample entropy term (NOTES.md: 13x cheaper at 2^16)
+    lfq_commitment_weight: float = 0.25
+    lfq_inv_temperature: float = 100.0  # sharpness of the soft code assignment in the entropy terms (library default)
+
+    def __post_init__(self) -> None:
+        if self.quantizer not in QUANTIZERS:
+            raise ValueError(f"quantizer: expected one of {QUANTIZERS}, got {self.quantizer!r}")
+        if self.quantizer == "lfq2d" and self.feature_dim != 263:
+            raise ValueError(f"feature_dim: lfq2d maps HumanML3D 263-d features onto joints; got {self.feature_dim}")
+        for name in ("feature_dim", "width", "depth", "codebook_size", "code_dim"):
+            if int(getattr(self, name)) < 1:
+                raise ValueError(f"{name}: must be a positive integer, got {getattr(self, name)}")
+        if not 1 <= self.down_stages <= 4:
+            raise ValueError(f"down_stages: expected 1..4 (downsample 2..16; the paper uses 2), got {self.down_stages}")
+        if not 1 <= self.lfq_bits <= 20:
+            raise ValueError(f"lfq_bits: expected 1..20 (codebook 2..2^20; the paper uses 16), got {self.lfq_bits}")
+        if not 0.0 < self.ema_decay < 1.0:
+            raise ValueError(f"ema_decay: expected in (0, 1), got {self.ema_decay}")
+        if not self.lfq_inv_temperature > 0:
+            raise ValueError(f"lfq_inv_temperature: must be positive, got {self.lfq_inv_temperature}")
+        if not 0.0 < self.frac_per_sample_entropy <= 1.0:
+            raise ValueError(f"frac_per_sample_entropy: expected in (0, 1], got {self.frac_per_sample_entropy}")
+
+    @property
+    def downsample(self) -> int:
+        return 2 ** self.down_stages
+
+    @property
+    def num_codes(self) -> int:
+        """Codes per token (the quantizer's codebook size)."""
+        return self.codebook_size if self.quantizer == "vq" else 2 ** self.lfq_bits
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "TokenizerConfig":
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ValueError(f"tokenizer config: unknown keys {unknown}; known: {sorted(known)}")
+        return cls(**d)

@@ -1,0 +1,266 @@
+"""`MotionTokenizer`: normalised motion features <-> discrete codes, one interface over the vq, lfq and lfq2d quantizers.
+
+Shapes: feats (b, t, d) normalised; codes (b, t // downsample, tokens_per_step) int64, -1 past a motion's length.
+A motion of L frames gives L // downsample steps; its last L % downsample frames are not encoded (decode returns
+(L // downsample) * downsample frames). Batches of different lengths are padded and masked at every layer, so a
+motion's codes do not depend on what it is batched with. Language-model token ids: `codes_to_tokens` flattens one
+motion's (s, k) codes time-major (step 0's k codes, then step 1's, ...); id = code, so `token_vocab_size` =
+`codebook_size` (lfq2d's parts share one codebook; see lfq2d.py).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import torch
+from torch import nn
+
+from .config import TokenizerConfig
+from .convnets import Decoder, Encoder
+from .lfq import LFQuantizer
+from .lfq2d import MotionBookNet
+from .vq import VQ, Quantized
+
+WEIGHTS_FILE = "model.safetensors"
+CONFIG_FILE = "config.json"
+FORMAT = "being_kit.tokenizer/1"
+
+
+class TokenizerOutput(NamedTuple):
+    recon: torch.Tensor  # (b, t', d) normalised, t' = (t // downsample) * downsample; zero past each motion's end
+    codes: torch.Tensor  # (b, t // downsample, tokens_per_step), -1 past each motion's end
+    quant_loss: torch.Tensor  # scalar: commitment (+ entropy for LFQ), already weighted
+    mask: torch.Tensor  # (b, t') bool, frames that were encoded
+
+
+class Conv1DNet(nn.Module):
+    """vq / lfq: 1D residual conv encoder over (b, d, t), one code per step."""
+
+    def __init__(self, cfg: TokenizerConfig):
+        super().__init__()
+        latent = cfg.code_dim if cfg.quantizer == "vq" else cfg.lfq_bits
+        self.tokens_per_step = 1
+        self.encoder = Encoder(cfg.feature_dim, latent, cfg.width, cfg.depth, cfg.down_stages)
+        self.decoder = Decoder(latent, cfg.feature_dim, cfg.width, cfg.depth, cfg.down_stages)
+        if cfg.quantizer == "vq":
+            self.quantizer = VQ(dim=latent, codebook_size=cfg.codebook_size, decay=cfg.ema_decay,
+                                commitment_weight=cfg.commitment_weight, dead_code_threshold=cfg.dead_code_threshold)
+        else:
+            self.quantizer = LFQuantizer(bits=cfg.lfq_bits, entropy_weight=cfg.entropy_weight,
+                                         commitment_weight=cfg.lfq_commitment_weight, diversity_gamma=cfg.diversity_gamma,
+                                         frac_per_sample_entropy=cfg.frac_per_sample_entropy,
+                                         inv_temperature=cfg.lfq_inv_temperature)
+
+    def encode_latent(self, x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        h, m = self.encoder(x.transpose(1, 2), mask[:, None, :].to(x.dtype))
+        return h.transpose(1, 2)[:, :, None, :], m[:, 0] > 0  # (b, s, 1, c), (b, s)
+
+    def quantize(self, z: torch.Tensor, mask: torch.Tensor) -> Quantized:
+        q = self.quantizer(z[:, :, 0], mask)
+        return Quantized(q.quantized[:, :, None], q.codes[:, :, None], q.loss)
+
+    def dequantize(self, codes: torch.Tensor) -> torch.Tensor:
+        return self.quantizer.dequantize(codes[:, :, 0])[:, :, None]
+
+    def decode_latent(self, zq: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        return self.decoder(zq[:, :, 0].transpose(1, 2), mask[:, None, :].to(zq.dtype)).transpose(1, 2)
+
+
+class MotionTokenizer(nn.Module):
+    """Encoder + quantizer + decoder, carrying its normaliser (mean/std of the raw features) and config."""
+
+    def __init__(self, config: TokenizerConfig, mean: np.ndarray | None = None, std: np.ndarray | None = None):
+        super().__init__()
+        if not isinstance(config, TokenizerConfig):
+            raise TypeError(f"config: expected a TokenizerConfig, got {type(config).__name__}")
+        self.config = config
+        d = config.feature_dim
+        mean = np.zeros(d, np.float32) if mean is None else np.asarray(mean, np.float32)
+        std = np.ones(d, np.float32) if std is None else np.asarray(std, np.float32)
+        if mean.shape != (d,) or std.shape != (d,):
+            raise ValueError(f"mean, std: expected ({d},) vectors for feature_dim {d}, got {mean.shape} and {std.shape}")
+        self.register_buffer("mean", torch.from_numpy(mean.copy()))
+        self.register_buffer("std", torch.from_numpy(std.copy()))
+        self.net = MotionBookNet(config) if config.quantizer == "lfq2d" else Conv1DNet(config)
+
+    # ---- facts -------------------------------------------------------------------------------------------------
+    @property
+    def quantizer(self) -> str:
+        return self.config.quantizer
+
+    @property
+    def codebook_size(self) -> int:
+        return self.config.num_codes
+
+    @property
+    def downsample(self) -> int:
+        return self.config.downsample
+
+    @property
+    def tokens_per_step(self) -> int:
+        return self.net.tokens_per_step
+
+    @property
+    def token_vocab_size(self) -> int:
+        return self.codebook_size
+
+    @property
+    def tokenizer_id(self) -> str:
+        """Content hash of config + weights + normaliser (16 hex chars): changes whenever any of them does."""
+        h = hashlib.sha256(json.dumps(self.config.to_dict(), sort_keys=True).encode())
+        for name, tensor in sorted(self.state_dict().items()):
+            h.update(name.encode())
+            h.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+        return f"{self.quantizer}-{h.hexdigest()[:16]}"
+
+    def normalizer(self):
+        from ..motion.normalize import Normalizer
+
+        return Normalizer(self.mean.cpu().numpy(), self.std.cpu().numpy())
+
+    # ---- tensors -----------------------------------------------------------------------------------------------
+    def frame_mask(self, lengths: torch.Tensor | None, b: int, t: int, device) -> torch.Tensor:
+        """(b, t') bool: the frames of each motion that get encoded (whole steps only)."""
+        ds = self.downsample
+        t_used = (t // ds) * ds
+        if lengths is None:
+            return torch.ones(b, t_used, dtype=torch.bool, device=device)
+        lengths = torch.as_tensor(lengths, device=device).long()
+        if lengths.shape != (b,) or (lengths < 0).any() or (lengths > t).any():
+            raise ValueError(f"lengths: expected ({b},) ints in [0, {t}], got {lengths.tolist()}")
+        valid = (lengths // ds) * ds
+        return torch.arange(t_used, device=device)[None, :] < valid[:, None]
+
+    def forward(self, feats: torch.Tensor, lengths: torch.Tensor | None = None) -> TokenizerOutput:
+        """feats (b, t, d) normalised -> TokenizerOutput (reconstruction, codes, quantizer loss, frame mask)."""
+        if feats.ndim != 3 or feats.shape[-1] != self.config.feature_dim:
+            raise ValueError(f"feats: expected (b, t, {self.config.feature_dim}) normalised features, got {tuple(feats.shape)}")
+        if feats.shape[1] < self.downsample:
+            raise ValueError(f"feats: need at least downsample = {self.downsample} frames, got {feats.shape[1]}")
+        mask = self.frame_mask(lengths, feats.shape[0], feats.shape[1], feats.device)
+        x = feats[:, : mask.shape[1]] * mask[..., None]
+        z, step_mask = self.net.encode_latent(x, mask)
+        q = self.net.quantize(z, step_mask)
+        recon = self.net.decode_latent(q.quantized, step_mask)
+        codes = q.codes.masked_fill(~step_mask[..., None], -1)
+        return TokenizerOutput(recon, codes, q.loss, mask)
+
+    @torch.no_grad()
+    def encode(self, feats: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
+        """feats (b, t, d) normalised, lengths (b,) frames -> codes (b, t // downsample, tokens_per_step) int64,
+        -1 past each motion's length. Never updates the codebook (runs in eval mode)."""
+        was_training = self.training
+        self.eval()
+        try:
+            mask = self.frame_mask(lengths, feats.shape[0], feats.shape[1], feats.device)
+            z, step_mask = self.net.encode_latent(feats[:, : mask.shape[1]] * mask[..., None], mask)
+            return self.net.quantize(z, step_mask).codes.masked_fill(~step_mask[..., None], -1)
+        finally:
+            self.train(was_training)
+
+    @torch.no_grad()
+    def decode(self, codes: torch.Tensor) -> torch.Tensor:
+        """codes (b, s, tokens_per_step), -1 = padding -> feats (b, s * downsample, d) normalised, zero past the end."""
+        codes = torch.as_tensor(codes, device=self.mean.device).long()
+        k = self.tokens_per_step
+        if codes.ndim != 3 or codes.shape[2] != k:
+            raise ValueError(f"codes: expected (b, s, {k}), got {tuple(codes.shape)}")
+        if (codes >= self.codebook_size).any():
+            raise ValueError(f"codes: values must be < codebook_size {self.codebook_size}, got max {int(codes.max())}")
+        step_mask = (codes >= 0).all(dim=2)
+        was_training = self.training
+        self.eval()
+        try:
+            zq = self.net.dequantize(codes.clamp(min=0)) * step_mask[..., None, None]
+            return self.net.decode_latent(zq, step_mask)
+        finally:
+            self.train(was_training)
+
+    # ---- language-model tokens ---------------------------------------------------------------------------------
+    def codes_to_tokens(self, codes):
+        """One motion's codes (s, tokens_per_step) -> (s * tokens_per_step,) token ids in [0, token_vocab_size)."""
+        k = self.tokens_per_step
+        if codes.ndim != 2 or codes.shape[1] != k:
+            raise ValueError(f"codes: expected (s, {k}) for one motion, got {tuple(codes.shape)}")
+        if (codes < 0).any() or (codes >= self.token_vocab_size).any():
+            raise ValueError(f"codes: expected values in [0, {self.token_vocab_size}); strip -1 padding first")
+        return codes.reshape(-1)
+
+    def tokens_to_codes(self, tokens):
+        """(n,) token ids -> (n // tokens_per_step, tokens_per_step); an incomplete last step is dropped."""
+        k = self.tokens_per_step
+        if tokens.ndim != 1:
+            raise ValueError(f"tokens: expected a 1-d sequence, got shape {tuple(tokens.shape)}")
+        if (tokens < 0).any() or (tokens >= self.token_vocab_size).any():
+            raise ValueError(f"tokens: expected ids in [0, {self.token_vocab_size})")
+        n = (tokens.shape[0] // k) * k
+        return tokens[:n].reshape(-1, k)
+
+    def tokenize(self, motion: np.ndarray) -> np.ndarray:
+        """One raw (unnormalised) motion (t, d) -> int32 LM token ids ((t // downsample) * tokens_per_step,)."""
+        x = torch.as_tensor(self.normalizer().normalize(np.asarray(motion, np.float32)), device=self.mean.device)
+        codes = self.encode(x[None])[0]
+        return self.codes_to_tokens(codes).cpu().numpy().astype(np.int32)
+
+    def detokenize(self, tokens) -> np.ndarray:
+        """Token ids (n,) -> raw (unnormalised) features (n // tokens_per_step * downsample, d) as float32 numpy."""
+        codes = self.tokens_to_codes(torch.as_tensor(np.asarray(tokens), dtype=torch.long))
+        feats = self.decode(codes[None])[0].cpu().numpy()
+        return self.normalizer().denormalize(feats).astype(np.float32)
+
+    # ---- files -------------------------------------------------------------------------------------------------
+    def save_pretrained(self, directory: str | os.PathLike) -> Path:
+        """Write `model.safetensors` + `config.json` (config, mean/std, tokenizer_id) into `directory`, atomically per
+        file. Loadable by `from_pretrained` alone."""
+        from safetensors.torch import save_file
+
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        state = {k: v.detach().cpu().contiguous().clone() for k, v in self.state_dict().items()}
+        meta = {"format": FORMAT, "tokenizer_id": self.tokenizer_id, "config": self.config.to_dict(),
+                "mean": self.mean.cpu().tolist(), "std": self.std.cpu().tolist(),
+                "token_vocab_size": self.token_vocab_size, "tokens_per_step": self.tokens_per_step,
+                "downsample": self.downsample}
+        tmp = directory / f".{WEIGHTS_FILE}.tmp"
+        save_file(state, str(tmp))
+        os.replace(tmp, directory / WEIGHTS_FILE)
+        tmp = directory / f".{CONFIG_FILE}.tmp"
+        tmp.write_text(json.dumps(meta, indent=1))
+        os.replace(tmp, directory / CONFIG_FILE)
+        return directory
+
+    @classmethod
+    def from_pretrained(cls, directory: str | os.PathLike, device: str | torch.device = "cpu") -> "MotionTokenizer":
+        """Rebuild from a `save_pretrained` folder; errors name the missing or unreadable file."""
+        from safetensors import SafetensorError
+        from safetensors.torch import load_file
+
+        directory = Path(directory)
+        if not directory.is_dir():
+            raise FileNotFoundError(f"{directory}: not a tokenizer folder (expected {CONFIG_FILE} + {WEIGHTS_FILE})")
+        cfg_path, w_path = directory / CONFIG_FILE, directory / WEIGHTS_FILE
+        for p in (cfg_path, w_path):
+            if not p.is_file():
+                raise FileNotFoundError(f"{p}: missing; a tokenizer folder holds {CONFIG_FILE} and {WEIGHTS_FILE}")
+        try:
+            meta = json.loads(cfg_path.read_text())
+            if meta.get("format") != FORMAT:
+                raise ValueError(f"format {meta.get('format')!r}, expected {FORMAT!r}")
+            config = TokenizerConfig.from_dict(meta["config"])
+            mean, std = np.asarray(meta["mean"], np.float32), np.asarray(meta["std"], np.float32)
+        except (ValueError, KeyError, TypeError) as e:  # JSONDecodeError is a ValueError
+            raise ValueError(f"{cfg_path}: corrupt tokenizer config ({type(e).__name__}: {e})") from None
+        model = cls(config, mean, std)
+        try:
+            state = load_file(str(w_path))
+        except (SafetensorError, OSError, ValueError) as e:
+            raise ValueError(f"{w_path}: unreadable weights ({e})") from None
+        try:
+            model.load_state_dict(state, strict=True)
+        except RuntimeError as e:
+            raise ValueError(f"{w_path}: weights do not match {cfg_path.name} ({str(e)[:300]})") from None
+        return model.to(device).eval()

@@ -1,0 +1,36 @@
+"""Vector quantisation with an EMA codebook, dead-code reset and a commitment loss (van den Oord et al. 2017; the
+T2M-GPT / Being-M0 baseline: 1024 codes x 512 dims). Wraps `vector_quantize_pytorch.VectorQuantize`, which also
+keeps the codebook in sync across DDP processes.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import torch
+from torch import nn
+
+
+class Quantized(NamedTuple):
+    quantized: torch.Tensor  # (b, n, c), straight-through
+    codes: torch.Tensor  # (b, n) int64
+    loss: torch.Tensor  # scalar, already weighted
+
+
+class VQ(nn.Module):
+    """(b, n, dim) -> Quantized; mask (b, n) bool keeps padding out of the codebook statistics."""
+
+    def __init__(self, *, dim: int, codebook_size: int, decay: float, commitment_weight: float, dead_code_threshold: float):
+        super().__init__()
+        from vector_quantize_pytorch import VectorQuantize
+
+        self.codebook_size = codebook_size
+        self.vq = VectorQuantize(dim=dim, codebook_size=codebook_size, decay=decay, commitment_weight=commitment_weight,
+                                 threshold_ema_dead_code=dead_code_threshold, kmeans_init=True, kmeans_iters=10)
+
+    def forward(self, z: torch.Tensor, mask: torch.Tensor | None = None) -> Quantized:
+        quantized, codes, loss = self.vq(z, mask=mask)
+        return Quantized(quantized, codes.long(), loss.sum())
+
+    def dequantize(self, codes: torch.Tensor) -> torch.Tensor:
+        """(b, n) int -> (b, n, dim) codebook vectors."""
+        return self.vq.get_output_from_indices(codes.long())

@@ -1,0 +1,207 @@
+"""MotionTokenizer: shapes, padding independence, LM token round trips, save/load and its errors, for every quantizer."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from being_kit.tokenizer import MotionTokenizer, TokenizerConfig
+from being_kit.tokenizer.lfq2d import GATHER_INDEX, JOINT_ORDER, features_to_map, map_to_features
+
+QUANTIZERS = ["vq", "lfq", "lfq2d"]
+FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "humanml3d"
+
+
+def small(q: str, **kw) -> MotionTokenizer:
+    torch.manual_seed(0)
+    cfg = TokenizerConfig(quantizer=q, width=16, depth=1, code_dim=8, codebook_size=32, lfq_bits=6, **kw)
+    model = MotionTokenizer(cfg)
+    model.train()
+    model(torch.randn(8, 32, 263))  # one training forward: vq's k-means init on 64 vectors
+    return model.eval()
+
+
+@pytest.fixture(scope="module", params=QUANTIZERS)
+def tok(request):
+    return small(request.param)
+
+
+def test_facts(tok):
+    k = {"vq": 1, "lfq": 1, "lfq2d": 5}[tok.quantizer]
+    assert tok.tokens_per_step == k and tok.downsample == 4
+    assert tok.codebook_size == {"vq": 32, "lfq": 64, "lfq2d": 64}[tok.quantizer]
+    assert tok.token_vocab_size == tok.codebook_size
+    assert tok.tokenizer_id.startswith(tok.quantizer + "-")
+
+
+def test_encode_decode_shapes_and_padding(tok):
+    x = torch.randn(3, 37, 263)
+    lengths = torch.tensor([37, 21, 8])
+    codes = tok.encode(x, lengths)
+    assert codes.shape == (3, 9, tok.tokens_per_step) and codes.dtype == torch.int64
+    assert (codes[0] >= 0).all() and (codes[1, :5] >= 0).all() and (codes[1, 5:] == -1).all() and (codes[2, 2:] == -1).all()
+    assert (codes[codes >= 0] < tok.codebook_size).all()
+    feats = tok.decode(codes)
+    assert feats.shape == (3, 36, 263)
+    assert feats[1, 20:].abs().max() == 0 and feats[2, 8:].abs().max() == 0
+
+
+def test_a_motion_encodes_the_same_alone_and_in_a_padded_batch(tok):
+    x = torch.randn(3, 40, 263)
+    lengths = torch.tensor([40, 24, 13])
+    batch_codes = tok.encode(x, lengths)
+    for i, n in enumerate(lengths.tolist()):
+        alone = tok.encode(x[i : i + 1, :n])
+        assert torch.equal(batch_codes[i, : n // 4], alone[0]), f"motion {i}"
+        d_alone = tok.decode(alone)[0]
+        torch.testing.assert_close(tok.decode(batch_codes)[i, : d_alone.shape[0]], d_alone, atol=1e-5, rtol=1e-5)
+
+
+def test_encode_does_not_touch_the_codebook(tok):
+    before = {k: v.clone() for k, v in tok.state_dict().items()}
+    tok.train()
+    tok.encode(torch.randn(2, 16, 263))
+    assert tok.training  # mode restored
+    tok.eval()
+    assert all(torch.equal(before[k], v) for k, v in tok.state_dict().items())
+
+
+def test_token_round_trip(tok):
+    codes = tok.encode(torch.randn(1, 20, 263))[0]
+    tokens = tok.codes_to_tokens(codes)
+    assert tokens.shape == (5 * tok.tokens_per_step,)
+    assert torch.equal(tok.tokens_to_codes(tokens), codes)
+    if tok.tokens_per_step > 1:  # an incomplete last step is dropped
+        assert torch.equal(tok.tokens_to_codes(tokens[:-1]), codes[:-1])
+        assert tokens[: tok.tokens_per_step].tolist() == codes[0].tolist()  # time-major: step 0's parts first
+    with pytest.raises(ValueError, match="padding"):
+        tok.codes_to_tokens(torch.full((2, tok.tokens_per_step), -1))
+    with pytest.raises(ValueError, match="expected ids"):
+        tok.tokens_to_codes(torch.tensor([tok.token_vocab_size] * tok.tokens_per_step))
+
+
+def test_raw_tokenize_detokenize(tok):
+    motion = np.random.default_rng(0).normal(size=(30, 263)).astype(np.float32)
+    tokens = tok.tokenize(motion)
+    assert tokens.dtype == np.int32 and tokens.shape == (7 * tok.tokens_per_step,)
+    assert tok.detokenize(tokens).shape == (28, 263)
+
+
+def test_save_and_load_round_trip(tok, tmp_path):
+    tok.save_pretrained(tmp_path)
+    meta = json.loads((tmp_path / "config.json").read_text())
+    assert meta["tokenizer_id"] == tok.tokenizer_id and len(meta["mean"]) == 263
+    loaded = MotionTokenizer.from_pretrained(tmp_path)
+    assert loaded.tokenizer_id == tok.tokenizer_id
+    x = torch.randn(2, 24, 263)
+    assert torch.equal(loaded.encode(x), tok.encode(x))
+
+
+def test_tokenizer_id_follows_the_weights():
+    a = small("lfq")
+    before = a.tokenizer_id
+    with torch.no_grad():
+        next(a.parameters()).add_(1e-3)
+    assert a.tokenizer_id != before
+
+
+def test_normaliser_travels_with_the_weights(tmp_path):
+    mean, std = np.arange(263, dtype=np.float32), np.full(263, 2.0, np.float32)
+    tok = MotionTokenizer(TokenizerConfig(quantizer="lfq", width=8, depth=1, lfq_bits=4), mean, std)
+    tok.save_pretrained(tmp_path)
+    norm = MotionTokenizer.from_pretrained(tmp_path).normalizer()
+    np.testing.assert_array_equal(norm.mean, mean)
+    np.testing.assert_array_equal(norm.std, std)
+
+
+def test_load_errors_name_the_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="not a tokenizer folder"):
+        MotionTokenizer.from_pretrained(tmp_path / "nope")
+    small("lfq").save_pretrained(tmp_path)
+    (tmp_path / "model.safetensors").write_bytes(b"garbage")
+    with pytest.raises(ValueError, match="model.safetensors"):
+        MotionTokenizer.from_pretrained(tmp_path)
+    (tmp_path / "model.safetensors").unlink()
+    with pytest.raises(FileNotFoundError, match="model.safetensors"):
+        MotionTokenizer.from_pretrained(tmp_path)
+    small("lfq").save_pretrained(tmp_path)
+    (tmp_path / "config.json").write_text("{not json")
+    with pytest.raises(ValueError, match="config.json"):
+        MotionTokenizer.from_pretrained(tmp_path)
+    small("vq").save_pretrained(tmp_path / "vq")
+    meta = json.loads((tmp_path / "vq" / "config.json").read_text())
+    meta["config"]["codebook_size"] = 64  # weights no longer fit the config
+    (tmp_path / "vq" / "config.json").write_text(json.dumps(meta))
+    with pytest.raises(ValueError, match="do not match"):
+        MotionTokenizer.from_pretrained(tmp_path / "vq")
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"quantizer": "rvq"}, "quantizer"),
+    ({"quantizer": "lfq2d", "feature_dim": 135}, "feature_dim"),
+    ({"lfq_bits": 0}, "lfq_bits"),
+    ({"down_stages": 0}, "down_stages"),
+    ({"width": 0}, "width"),
+])
+def test_config_validation(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        TokenizerConfig(**kwargs)
+
+
+def test_input_validation():
+    tok = small("lfq")
+    with pytest.raises(ValueError, match="263"):
+        tok(torch.randn(1, 16, 135))
+    with pytest.raises(ValueError, match="lengths"):
+        tok.encode(torch.randn(2, 16, 263), torch.tensor([16, 17]))
+    with pytest.raises(ValueError, match="codebook_size"):
+        tok.decode(torch.full((1, 2, 1), 64))
+
+
+def test_motionbook_map_is_a_permutation_of_the_features():
+    x = torch.randn(2, 5, 263)
+    m = features_to_map(x)
+    assert m.shape == (2, 13, 5, 22)
+    torch.testing.assert_close(map_to_features(m), x, rtol=0, atol=0)
+    assert sorted(GATHER_INDEX[GATHER_INDEX < 263].tolist()) == list(range(263))
+    assert sorted(JOINT_ORDER) == list(range(22))
+
+
+def test_training_forward_gives_gradients_for_every_quantizer():
+    for q in QUANTIZERS:
+        tok = small(q).train()
+        out = tok(torch.randn(2, 16, 263), torch.tensor([16, 9]))
+        (out.recon.square().mean() + out.quant_loss).backward()
+        grads = [p.grad for p in tok.net.encoder.parameters()]
+        assert all(g is not None and torch.isfinite(g).all() for g in grads), q
+        assert out.mask.sum(1).tolist() == [16, 8]
+
+
+@pytest.mark.skipif(not (FIXTURES / "new_joint_vecs").is_dir(), reason="../shared/fixtures/humanml3d absent")
+@pytest.mark.parametrize("q", QUANTIZERS)
+def test_humanml3d_fixture_motions_encode_and_decode(q):
+    mean, std = np.load(FIXTURES / "Mean.npy"), np.load(FIXTURES / "Std.npy")
+    tok = MotionTokenizer(TokenizerConfig(quantizer=q, width=16, depth=1, code_dim=8, codebook_size=32, lfq_bits=6), mean, std)
+    for path in sorted((FIXTURES / "new_joint_vecs").glob("*.npy")):
+        motion = np.load(path).astype(np.float32)
+        tokens = tok.tokenize(motion)
+        assert tokens.shape == ((len(motion) // 4) * tok.tokens_per_step,)
+        feats = tok.detokenize(tokens)
+        assert feats.shape == ((len(motion) // 4) * 4, 263) and np.isfinite(feats).all()
+
+
+def test_lfq_entropy_terms_act_on_padded_batches():
+    """vector-quantize-pytorch's LFQ zeroes its entropy terms when given a mask; LFQuantizer must not."""
+    from being_kit.tokenizer.lfq import LFQuantizer
+
+    torch.manual_seed(0)
+    q = LFQuantizer(bits=8, entropy_weight=0.1, commitment_weight=0.0, diversity_gamma=1.0, frac_per_sample_entropy=1.0)
+    z = (0.1 * torch.randn(3, 16, 8)).requires_grad_()
+    mask = torch.ones(3, 16, dtype=torch.bool)
+    mask[1, 10:] = False
+    out = q(z, mask)
+    out.loss.backward()
+    assert out.loss.item() < 0 and z.grad[mask].abs().sum() > 0 and z.grad[~mask].abs().sum() == 0
+    assert (out.codes[~mask] == 0).all() and (out.quantized[~mask] == 0).all()
+    assert out.codes[0].tolist() == q(z[:1].detach(), mask[:1]).codes[0].tolist()

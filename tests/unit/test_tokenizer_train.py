@@ -1,0 +1,147 @@
+"""train_tokenizer: logs, checkpoints, exact resume, two processes (debug_launcher), CLI; evaluate_reconstruction."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from _tokenizer_corpus import make_test_corpus
+from being_kit.tokenizer import MotionTokenizer, TokenizerConfig, evaluate_reconstruction
+from being_kit.tokenizer.train import TrainConfig, checkpoint_dirs, lr_factor, main, train_tokenizer
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tok") / "corpus"
+    make_test_corpus(path, n=40)
+    return path
+
+
+def config(corpus_dir, out_dir, q="vq", **kw) -> TrainConfig:
+    model = TokenizerConfig(quantizer=q, width=16, depth=1, code_dim=8, codebook_size=32, lfq_bits=6,
+                            dead_code_threshold=1.0)
+    base = dict(corpus_path=str(corpus_dir), out_dir=str(out_dir), model=model, max_steps=8, batch_size=4, window=32,
+                warmup_steps=2, log_every=2, val_every=4, val_max_motions=4, checkpoint_every=4, progress=False)
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+def read_log(out_dir) -> list[dict]:
+    return [json.loads(line) for line in (Path(out_dir) / "train_log.jsonl").read_text().splitlines()]
+
+
+@pytest.mark.parametrize("q", ["vq", "lfq", "lfq2d"])
+def test_training_logs_checkpoints_and_saves(corpus_dir, tmp_path, q):
+    result = train_tokenizer(config(corpus_dir, tmp_path, q))
+    assert result.steps == 8 and result.resumed_from == 0
+    log = read_log(tmp_path)
+    train = [r for r in log if r["split"] == "train"]
+    val = [r for r in log if r["split"] == "val"]
+    assert [r["step"] for r in train] == [2, 4, 6, 8] and [r["step"] for r in val] == [4, 8]
+    for key in ("loss", "recon", "vel", "joint", "quant", "batch_perplexity", "lr"):
+        assert all(np.isfinite(r[key]) for r in train), key
+    assert all(0 <= r["codebook_usage"] <= 1 and r["mpjpe_mm"] > 0 for r in val)
+    assert [p.name for p in checkpoint_dirs(tmp_path)] == ["step_0000004", "step_0000008"]
+    tok = MotionTokenizer.from_pretrained(tmp_path)
+    assert tok.tokenizer_id == result.tokenizer_id and tok.quantizer == q
+
+
+@pytest.mark.parametrize("q", ["vq", "lfq2d"])
+def test_an_interrupted_run_resumes_to_the_same_weights(corpus_dir, tmp_path, q):
+    train_tokenizer(config(corpus_dir, tmp_path / "whole", q))
+    train_tokenizer(config(corpus_dir, tmp_path / "split", q, stop_at=4))  # "killed" after the step-4 checkpoint
+    assert not (tmp_path / "split" / "model.safetensors").exists()
+    resumed = train_tokenizer(config(corpus_dir, tmp_path / "split", q))
+    assert resumed.resumed_from == 4
+    a = MotionTokenizer.from_pretrained(tmp_path / "whole").state_dict()
+    b = MotionTokenizer.from_pretrained(tmp_path / "split").state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    assert read_log(tmp_path / "whole") == read_log(tmp_path / "split")
+
+
+def test_a_torn_checkpoint_is_ignored(corpus_dir, tmp_path):
+    train_tokenizer(config(corpus_dir, tmp_path, stop_at=4))
+    (tmp_path / "checkpoints" / ".tmp_step_0000006").mkdir()  # a write that died before the rename
+    assert [p.name for p in checkpoint_dirs(tmp_path)] == ["step_0000004"]
+
+
+def test_two_processes_with_debug_launcher(corpus_dir, tmp_path):
+    from accelerate import debug_launcher
+
+    cfg = config(corpus_dir, tmp_path, "vq", max_steps=4, checkpoint_every=4, val_every=4)
+    debug_launcher(train_tokenizer, (cfg,), num_processes=2)
+    result = json.loads((tmp_path / "train_result.json").read_text())
+    assert result["steps"] == 4
+    state = torch.load(checkpoint_dirs(tmp_path)[-1] / "state.pt", weights_only=False)
+    assert state["num_processes"] == 2
+    assert {p.name for p in checkpoint_dirs(tmp_path)[-1].iterdir()} >= {"rng_0.pt", "rng_1.pt"}
+    MotionTokenizer.from_pretrained(tmp_path)
+
+
+def test_loss_goes_down(tmp_path):
+    make_test_corpus(tmp_path / "small", n=10)  # 8 train motions: a run this short must fit them
+    cfg = config(tmp_path / "small", tmp_path / "out", "vq", max_steps=60, log_every=5, val_every=60,
+                 checkpoint_every=60, lr=3e-3, warmup_steps=5, batch_size=8)
+    cfg.model = TokenizerConfig(quantizer="vq", width=32, depth=1, code_dim=16, codebook_size=64)
+    train_tokenizer(cfg)
+    # recon + joints: the quantizer's own terms (e.g. LFQ's negative entropy) are not a reconstruction measure
+    losses = [r["recon"] + r["joint"] for r in read_log(tmp_path / "out") if r["split"] == "train"]
+    assert np.mean(losses[-3:]) < 0.85 * np.mean(losses[:2]), losses
+
+
+def test_cli_reads_a_json_config_with_overrides(corpus_dir, tmp_path, capsys):
+    cfg = config(corpus_dir, tmp_path / "out").to_dict()
+    (tmp_path / "c.json").write_text(json.dumps(cfg))
+    main(["--config", str(tmp_path / "c.json"), "--set", "max_steps=4", "model.quantizer=lfq"])
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert out["steps"] == 4 and out["tokenizer_id"].startswith("lfq-")
+
+
+def test_config_validation(corpus_dir, tmp_path):
+    with pytest.raises(ValueError, match="window"):
+        config(corpus_dir, tmp_path, window=30)
+    with pytest.raises(ValueError, match="stop_at"):
+        config(corpus_dir, tmp_path, stop_at=9)
+    with pytest.raises(ValueError, match="unknown keys"):
+        TrainConfig.from_dict({"corpus_path": "a", "out_dir": "b", "epochs": 3})
+    assert TrainConfig.from_dict(config(corpus_dir, tmp_path).to_dict()).model.width == 16
+
+
+def test_lr_schedule_warms_up_then_decays(corpus_dir, tmp_path):
+    cfg = config(corpus_dir, tmp_path, max_steps=100, warmup_steps=10, min_lr_ratio=0.1)
+    f = [lr_factor(s, cfg) for s in range(100)]
+    assert f[0] == pytest.approx(0.1) and f[9] == pytest.approx(1.0) and f[99] == pytest.approx(0.1, abs=0.01)
+    assert all(a >= b for a, b in zip(f[10:], f[11:]))
+
+
+class _Echo(MotionTokenizer):
+    """A 'perfect' tokenizer for checking the metrics: decode returns what encode saw (+ optional noise)."""
+
+    noise = 0.0
+
+    def encode(self, feats, lengths=None):
+        self._mask = self.frame_mask(lengths, *feats.shape[:2], feats.device)[..., None]
+        self._seen = feats[:, : self._mask.shape[1]] * self._mask
+        return super().encode(feats, lengths)
+
+    def decode(self, codes):
+        return self._seen + self.noise * self._mask
+
+
+def test_evaluate_reconstruction_is_zero_for_a_perfect_tokenizer(corpus_dir):
+    from being_kit.data import Corpus
+    from being_kit.motion import Normalizer
+
+    corpus, norm = Corpus.open(corpus_dir), Normalizer.load(corpus_dir)
+    tok = _Echo(TokenizerConfig(quantizer="lfq", width=8, depth=1, lfq_bits=4), norm.mean, norm.std).eval()
+    m = evaluate_reconstruction(tok, corpus, "test", batch_size=3)
+    test = corpus.split("test")
+    assert m.num_motions == len(test) and m.num_frames == sum((n // 4) * 4 for n in test.lengths)
+    assert m.mpjpe_mm < 1e-3 and m.accel_error_mm < 1e-3 and m.feature_l1 < 1e-6
+    assert m.code_counts.sum() == m.num_frames // 4 and 0 < m.codebook_usage <= 1 and 1 <= m.perplexity <= 16
+    tok.noise = 0.05
+    worse = evaluate_reconstruction(tok, corpus, "test")
+    assert worse.mpjpe_mm > 1.0 and worse.feature_l1 == pytest.approx(0.05, rel=0.05)
+    assert set(m.to_dict()) == {"mpjpe_mm", "accel_error_mm", "codebook_usage", "perplexity", "feature_l1",
+                                "num_motions", "num_frames"}
