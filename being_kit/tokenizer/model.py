@@ -110,10 +110,15 @@ class MotionTokenizer(nn.Module):
 
     @property
     def tokenizer_id(self) -> str:
-        """Content hash of config + weights + normaliser (16 hex chars): changes whenever any of them does."""
-        h = hashlib.sha256(json.dumps(self.config.to_dict(), sort_keys=True).encode())
+        """Content hash of the weights and normaliser buffers (names, shapes, bytes; 16 hex chars).
+
+        The config dataclass is deliberately not hashed: adding a field to it in code must not change the id of a saved
+        tokenizer (a language model trained on its tokens would then refuse them). Anything that changes the codes
+        changes a weight, a buffer, or a tensor's shape or name.
+        """
+        h = hashlib.sha256()
         for name, tensor in sorted(self.state_dict().items()):
-            h.update(name.encode())
+            h.update(f"{name}:{tuple(tensor.shape)}:{tensor.dtype}".encode())
             h.update(tensor.detach().cpu().contiguous().numpy().tobytes())
         return f"{self.quantizer}-{h.hexdigest()[:16]}"
 

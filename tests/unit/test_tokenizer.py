@@ -106,6 +106,15 @@ def test_tokenizer_id_follows_the_weights():
     assert a.tokenizer_id != before
 
 
+def test_tokenizer_id_ignores_config_growth(monkeypatch):
+    """The id survives TokenizerConfig gaining a field in code, so an LM trained on its tokens still accepts them."""
+    tok = small("vq")
+    before = tok.tokenizer_id
+    grown = TokenizerConfig.to_dict
+    monkeypatch.setattr(TokenizerConfig, "to_dict", lambda self: {**grown(self), "field_added_later": 1})
+    assert tok.tokenizer_id == before
+
+
 def test_normaliser_travels_with_the_weights(tmp_path):
     mean, std = np.arange(263, dtype=np.float32), np.full(263, 2.0, np.float32)
     tok = MotionTokenizer(TokenizerConfig(quantizer="lfq", width=8, depth=1, lfq_bits=4), mean, std)
