@@ -13,7 +13,7 @@ def comparison_table(tokenizers: Mapping[str, "MotionTokenizer"], evals: Mapping
     rows = {}
     for q, tok in tokenizers.items():
         m = evals[q]
-        rows[q] = {"MPJPE (mm)": m.mpjpe_mm, "accel. error (mm/frame²)": m.accel_error_mm,
+        rows[q] = {"MPJPE (mm)": m.mpjpe_mm, "global MPJPE (mm)": m.mpjpe_global_mm, "accel. error (mm/frame²)": m.accel_error_mm,
                    "feature L1": m.feature_l1, "codebook usage": m.codebook_usage, "perplexity": m.perplexity,
                    "codes": tok.codebook_size, "tokens/step": tok.tokens_per_step,
                    "tokens/s": tok.tokens_per_step * 20 / tok.downsample,

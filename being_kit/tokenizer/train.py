@@ -49,6 +49,8 @@ class TrainConfig:
     grad_clip: float = 1.0
     vel_weight: float = 0.5
     joint_weight: float = 0.5
+    joint_space: str = "pelvis"  # joint loss on "pelvis"-aligned joints (the pose, as MPJPE scores it) or "global" ones
+    root_weight: float = 0.0  # x smooth L1 on the integrated root trajectory over the crop (drift of the root velocity)
     log_every: int = 10
     val_every: int = 1000  # also at the end
     val_max_motions: int = 256
@@ -68,6 +70,8 @@ class TrainConfig:
             raise ValueError(f"window: must be a positive multiple of downsample {self.model.downsample}, got {self.window}")
         if not 0 <= self.stop_at <= self.max_steps:
             raise ValueError(f"stop_at: expected 0 (off) or a step <= max_steps {self.max_steps}, got {self.stop_at}")
+        if self.joint_space not in ("pelvis", "global"):
+            raise ValueError(f"joint_space: expected 'pelvis' or 'global', got {self.joint_space!r}")
         if not self.lr > 0:
             raise ValueError(f"lr: must be positive, got {self.lr}")
         if not 0 <= self.min_lr_ratio <= 1:
@@ -139,7 +143,15 @@ def tokenizer_losses(model, feats: torch.Tensor, lengths: torch.Tensor, cfg: Tra
     if cfg.joint_weight > 0 and feats.shape[-1] == 263:
         j_rec = joints_from_features(out.recon * std + mean) / JOINT_SCALE_M
         j_gt = joints_from_features(gt * std + mean) / JOINT_SCALE_M
-        joint = (F.smooth_l1_loss(j_rec, j_gt, reduction="none").mean((-1, -2)) * m[..., 0]).sum() / m[..., 0].sum().clamp(min=1)
+        frames = m[..., 0]
+        per_frame = lambda a, b: F.smooth_l1_loss(a, b, reduction="none").flatten(2).mean(-1)  # noqa: E731
+        if cfg.root_weight > 0:
+            root = (per_frame(j_rec[..., 0, :], j_gt[..., 0, :]) * frames).sum() / frames.sum().clamp(min=1)
+            losses["root"] = root
+            total = total + cfg.root_weight * root
+        if cfg.joint_space == "pelvis":
+            j_rec, j_gt = j_rec - j_rec[..., :1, :], j_gt - j_gt[..., :1, :]
+        joint = (per_frame(j_rec, j_gt) * frames).sum() / frames.sum().clamp(min=1)
         losses["joint"] = joint
         total = total + cfg.joint_weight * joint
     losses["loss"] = total
@@ -300,7 +312,7 @@ def train_tokenizer(config: TrainConfig) -> TrainResult:
             # every rank evaluates the same motions: a quantizer may issue collectives even in eval mode
             m = evaluate_reconstruction(unwrapped, val, split=None, max_motions=cfg.val_max_motions)
             final_val = {"step": done, "split": "val", "feature_l1": m.feature_l1, "mpjpe_mm": m.mpjpe_mm,
-                         "codebook_usage": m.codebook_usage, "perplexity": m.perplexity}
+                         "mpjpe_global_mm": m.mpjpe_global_mm, "codebook_usage": m.codebook_usage, "perplexity": m.perplexity}
             if accelerator.is_main_process:
                 with log_path.open("a") as f:
                     f.write(json.dumps(final_val) + "\n")
@@ -326,6 +338,36 @@ def train_tokenizer(config: TrainConfig) -> TrainResult:
     return TrainResult(**result)
 
 
+def with_overrides(config: dict, items: list[str]) -> dict:
+    """A TrainConfig dict with `KEY=VALUE` items applied (VALUE parsed as JSON when it parses; `model.x` sets a
+    TokenizerConfig field). Unknown keys are left for `TrainConfig.from_dict` to name."""
+    d = json.loads(json.dumps(config))
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ValueError(f"override {item!r}: expected KEY=VALUE, e.g. lr=5e-4 or model.width=256")
+        try:
+            value = json.loads(value)
+        except ValueError:
+            pass
+        target = d.setdefault("model", {}) if key.startswith("model.") else d
+        target[key.removeprefix("model.")] = value
+    return d
+
+
+def per_quantizer_overrides(text: str, quantizers: list[str]) -> dict[str, list[str]]:
+    """Parse a notebook's `overrides` string, "lfq.lr=5e-4 lfq2d.max_steps=4000 vq.model.width=384", into
+    {quantizer: ["lr=5e-4", ...]} (profiles hold flat values only, so per-quantizer settings travel as one string)."""
+    out: dict[str, list[str]] = {q: [] for q in quantizers}
+    for item in text.replace(",", " ").split():
+        q, sep, rest = item.partition(".")
+        if not sep or q not in out:
+            raise ValueError(f"overrides: {item!r} must start with one of the trained quantizers {quantizers} "
+                             f"and a dot, e.g. {quantizers[0]}.lr=5e-4")
+        out[q].append(rest)
+    return out
+
+
 def launch_training(config: TrainConfig, num_processes: int = 1) -> TrainResult:
     """Run `train_tokenizer` in this process (num_processes 1) or under `notebook_launcher` with several processes
     (DDP; on CPU over gloo); returns the result the main process wrote."""
@@ -343,15 +385,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--config", required=True, help="JSON of TrainConfig fields (model: TokenizerConfig fields)")
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="override fields; model.x for the model")
     args = parser.parse_args(argv)
-    d = json.loads(Path(args.config).read_text())
-    for item in args.set:
-        key, _, value = item.partition("=")
-        try:
-            value = json.loads(value)
-        except ValueError:
-            pass
-        target = d.setdefault("model", {}) if key.startswith("model.") else d
-        target[key.removeprefix("model.")] = value
+    d = with_overrides(json.loads(Path(args.config).read_text()), args.set)
     result = train_tokenizer(TrainConfig.from_dict(d))
     print(json.dumps(asdict(result)))
 

@@ -119,6 +119,7 @@ class _Echo(MotionTokenizer):
     """A 'perfect' tokenizer for checking the metrics: decode returns what encode saw (+ optional noise)."""
 
     noise = 0.0
+    root_drift = 0.0  # added to the normalised root x-velocity channel: the whole body translates, the pose does not
 
     def encode(self, feats, lengths=None):
         self._mask = self.frame_mask(lengths, *feats.shape[:2], feats.device)[..., None]
@@ -126,7 +127,9 @@ class _Echo(MotionTokenizer):
         return super().encode(feats, lengths)
 
     def decode(self, codes):
-        return self._seen + self.noise * self._mask
+        out = self._seen + self.noise * self._mask
+        out[..., 1] += self.root_drift * self._mask[..., 0]
+        return out
 
 
 def test_evaluate_reconstruction_is_zero_for_a_perfect_tokenizer(corpus_dir):
@@ -138,10 +141,68 @@ def test_evaluate_reconstruction_is_zero_for_a_perfect_tokenizer(corpus_dir):
     m = evaluate_reconstruction(tok, corpus, "test", batch_size=3)
     test = corpus.split("test")
     assert m.num_motions == len(test) and m.num_frames == sum((n // 4) * 4 for n in test.lengths)
-    assert m.mpjpe_mm < 1e-3 and m.accel_error_mm < 1e-3 and m.feature_l1 < 1e-6
+    assert m.mpjpe_mm < 1e-3 and m.mpjpe_global_mm < 1e-3 and m.accel_error_mm < 1e-3 and m.feature_l1 < 1e-6
     assert m.code_counts.sum() == m.num_frames // 4 and 0 < m.codebook_usage <= 1 and 1 <= m.perplexity <= 16
     tok.noise = 0.05
     worse = evaluate_reconstruction(tok, corpus, "test")
     assert worse.mpjpe_mm > 1.0 and worse.feature_l1 == pytest.approx(0.05, rel=0.05)
-    assert set(m.to_dict()) == {"mpjpe_mm", "accel_error_mm", "codebook_usage", "perplexity", "feature_l1",
+    assert set(m.to_dict()) == {"mpjpe_mm", "mpjpe_global_mm", "accel_error_mm", "codebook_usage", "perplexity", "feature_l1",
                                 "num_motions", "num_frames"}
+
+
+def test_pelvis_aligned_mpjpe_ignores_root_drift_and_global_mpjpe_sees_it(corpus_dir):
+    from being_kit.data import Corpus
+    from being_kit.motion import Normalizer
+
+    corpus, norm = Corpus.open(corpus_dir), Normalizer.load(corpus_dir)
+    tok = _Echo(TokenizerConfig(quantizer="lfq", width=8, depth=1, lfq_bits=4), norm.mean, norm.std).eval()
+    tok.root_drift = 0.5
+    m = evaluate_reconstruction(tok, corpus, "test")
+    assert m.mpjpe_mm < 1e-3 < 1.0 < m.mpjpe_global_mm
+
+
+class _EchoForward(_Echo):
+    """_Echo through `forward`, the path the training losses take."""
+
+    def forward(self, feats, lengths=None):
+        from being_kit.tokenizer.model import TokenizerOutput
+
+        codes = self.encode(feats, lengths)
+        recon = self.decode(codes)
+        return TokenizerOutput(recon, codes, torch.zeros(()), self.frame_mask(lengths, *feats.shape[:2], feats.device))
+
+
+@pytest.mark.parametrize("space", ["pelvis", "global"])
+def test_joint_loss_space_and_root_term(corpus_dir, tmp_path, space):
+    from being_kit.data import Corpus
+    from being_kit.motion import Normalizer
+    from being_kit.tokenizer.train import sample_batch, tokenizer_losses
+
+    cfg = config(corpus_dir, tmp_path, joint_space=space, root_weight=0.3)
+    corpus, norm = Corpus.open(corpus_dir), Normalizer.load(corpus_dir)
+    tok = _EchoForward(cfg.model, norm.mean, norm.std).eval()
+    x, lens = sample_batch(corpus.split("train"), norm, 0, 0, cfg, 4)
+    feats, lengths = torch.as_tensor(x), torch.as_tensor(lens)
+    tok.root_drift = 0.5
+    out = tokenizer_losses(tok, feats, lengths, cfg, tok.mean, tok.std)
+    assert out["root"] > 0.01  # the trajectory drifts
+    assert (out["joint"] < 1e-6) == (space == "pelvis")  # only the pelvis-aligned pose ignores the drift
+    with pytest.raises(ValueError, match="joint_space"):
+        config(corpus_dir, tmp_path, joint_space="local")
+
+
+def test_overrides_per_quantizer_and_the_cli_form(corpus_dir, tmp_path):
+    from being_kit.tokenizer.train import per_quantizer_overrides, with_overrides
+
+    items = per_quantizer_overrides("lfq.lr=5e-4  lfq2d.max_steps=40,vq.model.width=24", ["vq", "lfq", "lfq2d"])
+    assert items == {"vq": ["model.width=24"], "lfq": ["lr=5e-4"], "lfq2d": ["max_steps=40"]}
+    base = config(corpus_dir, tmp_path).to_dict()
+    cfg = TrainConfig.from_dict(with_overrides(base, items["vq"] + ["joint_space=global"]))
+    assert cfg.model.width == 24 and cfg.joint_space == "global" and base["model"]["width"] == 16  # a copy
+    assert TrainConfig.from_dict(with_overrides(base, items["lfq"])).lr == pytest.approx(5e-4)
+    with pytest.raises(ValueError, match="trained quantizers"):
+        per_quantizer_overrides("lfq.lr=1e-3", ["vq"])
+    with pytest.raises(ValueError, match="KEY=VALUE"):
+        with_overrides(base, ["lr"])
+    with pytest.raises(ValueError, match="unknown keys"):
+        TrainConfig.from_dict(with_overrides(base, ["learning_rate=1"]))
