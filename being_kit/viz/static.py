@@ -6,7 +6,6 @@ All drawing uses matplotlib's object API on the Agg canvas (no pyplot state, no 
 """
 from __future__ import annotations
 
-import io
 import shutil
 import textwrap
 from pathlib import Path
@@ -17,6 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..motion.skeleton import FPS
+from .charts import figure_png
 from .inputs import as_captions, as_joint_list, as_token_list
 from .style import BONES, TRAJECTORY, bone_colors
 
@@ -92,13 +92,6 @@ def motion_figure(motions: Any, captions: Any = None, frame: int | None = None, 
                 for n, f in enumerate(picks):
                     _draw_pose(ax, j[f], colors, alpha=0.25 + 0.75 * (n + 1) / len(picks), lw=1.8)
     return fig
-
-
-def figure_png(fig: Figure, dpi: int = 100) -> bytes:
-    buf = io.BytesIO()
-    FigureCanvasAgg(fig)
-    fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
 
 
 def render_motion_png(motions: Any, path: str | Path | None = None, *, captions: Any = None, frame: int | None = None,
