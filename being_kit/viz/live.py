@@ -87,6 +87,7 @@ class LiveTrainingPlot:
         self._kernel = _in_kernel()
         self._status = self._image = None
         self._warned = False
+        self._draw_s = 0.0
 
     # -- the parts that draw ------------------------------------------------------------------------------
     def _records(self) -> list[dict[str, Any]]:
@@ -107,24 +108,28 @@ class LiveTrainingPlot:
         self._seen = stamp
         records = self._records()
         now = time.monotonic()
-        if records and self._start_step is None:
-            self._start_step, self._start_s = max(int(r.get("step", 0)) for r in records), now
+        step = max(int(r.get("step", 0)) for r in records) if records else None
+        if records and (self._start_step is None or step < self._start_step):  # first look, or the log rewound
+            self._start_step, self._start_s = step, now
         line = status_line(records, self.total_steps, now - self._t0, start_step=self._start_step or 0,
                            start_s=self._start_s, now_s=now)
+        self.frames += 1
         if not self._kernel:
             print(line, flush=True)
             return True
         from IPython.display import Image, Markdown
 
+        t = time.monotonic()
         self._status.update(Markdown(f"`{line}`"))
         if records:
             fig = plot_training_log(self.log_path, self.keys, smooth=self.smooth, title=self.title)
             self._image.update(Image(data=figure_png(fig, dpi=self.dpi)))
-        self.frames += 1
+        self._draw_s = time.monotonic() - t
         return True
 
     def _loop(self) -> None:
-        while not self._stop.wait(self.every_s):
+        # a frame of many panels costs ~1 s of CPU here: keep drawing under ~10% of one core
+        while not self._stop.wait(max(self.every_s, 10 * self._draw_s)):
             try:
                 self.refresh()
             except Exception as err:  # a drawing problem must never stop training; say so once
@@ -152,8 +157,6 @@ class LiveTrainingPlot:
             self._thread.join(timeout=60)
         try:
             self.refresh(force=True)  # the final frame, from the complete log
-        except Exception as err:
-            if exc[0] is None:
-                raise
+        except Exception as err:  # training succeeded or failed on its own; a picture must not change that
             print(f"live plot of {self.log_path}: {type(err).__name__}: {err}", flush=True)
         return False  # never swallow the training's own exception

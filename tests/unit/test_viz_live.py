@@ -1,5 +1,6 @@
 """LiveTrainingPlot: status line figures, tailing a growing log, and the final frame kept in a papermill copy."""
 import json
+import time
 import nbformat
 import pytest
 
@@ -34,6 +35,21 @@ def test_outside_a_kernel_it_prints_progress_and_tolerates_torn_and_missing_logs
     out = capsys.readouterr().out.strip().splitlines()
     assert out[0].startswith("step 2/4 (50%)") and out[0].endswith("loss 1")
     assert out[-1].startswith("step 4/4 (100%)") and out[-1].endswith("loss 0.5")
+
+
+def test_a_rewound_log_restarts_the_eta(tmp_path, capsys):
+    log = tmp_path / "train_log.jsonl"
+    _write(log, [{"step": 300, "split": "train", "loss": 0.1}])  # a finished earlier run in the same folder
+    live = LiveTrainingPlot(log, total_steps=300, every_s=60)
+    with live:
+        assert live.refresh()
+        _write(log, [{"step": 10, "split": "train", "loss": 0.9}])  # the rerun rewrites the log
+        assert live.refresh()
+        time.sleep(0.05)
+        _write(log, [{"step": 10, "split": "train", "loss": 0.9}, {"step": 20, "split": "train", "loss": 0.5}])
+        assert live.refresh()
+    out = capsys.readouterr().out.strip().splitlines()
+    assert "ETA" in out[2] and out[2].startswith("step 20/300") and live.frames == 4
 
 
 def test_a_training_error_passes_through(tmp_path):
