@@ -30,6 +30,8 @@ class ActionClassifierConfig:
     max_frames: int = 196
     dropout: float = 0.1
     compositions: str = "skip"   # "skip" records with several actions, or label them by their "first" action
+    smooth_frames: int = 0       # training augmentation: moving average over up to this many frames (0/1 = off)
+    noise: float = 0.0           # training augmentation: Gaussian noise, in units of each feature's std
     seed: int = 0
     num_threads: int = 0         # 0 leaves torch's default
     device: str = "auto"         # "auto": cuda when available, else cpu
@@ -41,6 +43,8 @@ class ActionClassifierConfig:
         for name in ("hidden", "steps", "batch_size", "max_frames"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.smooth_frames < 0 or self.noise < 0:
+            raise ValueError(f"smooth_frames and noise must be >= 0, got {self.smooth_frames} and {self.noise}")
         if not self.lr > 0:
             raise ValueError(f"lr must be positive, got {self.lr}")
 
@@ -121,6 +125,30 @@ class ActionClassifier(nn.Module):
         return model.eval()
 
 
+def _blur_time(x: torch.Tensor, valid: torch.Tensor, k: int) -> torch.Tensor:
+    """Moving average of (b, t, d) over `k` frames, using only each motion's valid frames ((b, t, 1) 0/1 mask)."""
+    b, t, d = x.shape
+
+    def box(v: torch.Tensor) -> torch.Tensor:
+        v = F.pad(v.permute(0, 2, 1).reshape(-1, 1, t), (k // 2, (k - 1) // 2), mode="replicate")
+        return F.conv1d(v, torch.ones(1, 1, k, device=x.device) / k).reshape(b, -1, t).permute(0, 2, 1)
+
+    return box(x * valid) / box(valid).clamp(min=1e-6) * valid
+
+
+def _augment(x: torch.Tensor, lengths: torch.Tensor, std: torch.Tensor, config: ActionClassifierConfig,
+             rng: np.random.Generator) -> torch.Tensor:
+    """Blur and jitter a padded raw training batch (b, t, d), so the classifier judges the action rather than fine
+    detail that a motion tokenizer's decoder smooths away (generated motions are decoded that way)."""
+    k = int(rng.integers(1, config.smooth_frames + 1)) if config.smooth_frames > 1 else 1
+    if k > 1:
+        valid = (torch.arange(x.shape[1], device=x.device)[None] < lengths[:, None].to(x.device)).float()[..., None]
+        x = _blur_time(x, valid, k)
+    if config.noise > 0:
+        x = x + torch.randn_like(x) * std * config.noise
+    return x
+
+
 def train_action_classifier(data, config: ActionClassifierConfig | None = None, labels: Sequence[str] | None = None,
                             out_dir: str | Path | None = None) -> ActionClassifier:
     """Train on `data`: a Corpus (its train split's labelled records) or a list of raw (t, d) features with `labels`.
@@ -156,6 +184,7 @@ def train_action_classifier(data, config: ActionClassifierConfig | None = None, 
         model.train()
         idx = rng.choice(len(motions), batch_size, replace=False)
         x, lengths = pad_batch([motions[i] for i in idx], config.max_frames, rng, device)
+        x = _augment(x, lengths, model.std, config, rng)
         loss = F.cross_entropy(model(x, lengths), y[torch.as_tensor(idx, device=device)])
         opt.zero_grad(set_to_none=True)
         loss.backward()

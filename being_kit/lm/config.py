@@ -30,9 +30,11 @@ class LMConfig:
     tasks: tuple[str, ...] = TASKS  # instruction tasks of stage 2
     loss: str = "all"  # "all" (paper default: whole sequence) or "answer" (answer-only ablation)
     captions_per_motion: int = 3  # alignment examples per motion per epoch (one per caption, up to this many)
+    caption_dropout: float = 0.0  # stage-1 examples without their caption: enables generate_motion(guidance_scale>1)
     # optimisation
     epochs: int = 1  # per stage
     max_steps: int = 0  # optimizer steps per stage; 0 = epochs decide
+    stage_steps: tuple[int, ...] = ()  # optimizer steps of each stage (one per entry of `stages`); () = max_steps
     batch_size: int = 8  # rows per process per micro-batch
     grad_accum: int = 1
     lr: float = 0.0  # 0 = paper default: 2e-4 for GPT-2 models, 2e-5 for Llama models
@@ -59,6 +61,7 @@ class LMConfig:
         self.stages = tuple(self.stages)
         self.tasks = tuple(self.tasks)
         self.sample_prompts = tuple(self.sample_prompts)
+        self.stage_steps = tuple(int(n) for n in self.stage_steps)
         if not self.tokens_dir or not self.out_dir:
             raise ValueError("tokens_dir and out_dir are required")
         bad = [s for s in self.stages if s not in STAGES]
@@ -67,6 +70,9 @@ class LMConfig:
         bad = [t for t in self.tasks if t not in TASKS]
         if bad or not self.tasks:
             raise ValueError(f"tasks: expected a non-empty subset of {TASKS}, got {self.tasks}")
+        if self.stage_steps and (len(self.stage_steps) != len(self.stages) or min(self.stage_steps) < 1):
+            raise ValueError(f"stage_steps: expected {len(self.stages)} step counts >= 1 (one per stage {self.stages}), "
+                             f"got {self.stage_steps}")
         if self.loss not in LOSS_MODES:
             raise ValueError(f"loss: expected one of {LOSS_MODES}, got {self.loss!r}")
         if self.mixed_precision not in MIXED_PRECISION:
@@ -81,6 +87,8 @@ class LMConfig:
             raise ValueError("max_steps, warmup_steps, checkpoint_every, eval_batches, sample_every must be >= 0")
         if self.sample_every and not all(isinstance(p, str) and p.strip() for p in self.sample_prompts):
             raise ValueError(f"sample_prompts: expected non-empty strings, got {self.sample_prompts}")
+        if not 0.0 <= self.caption_dropout < 1.0:
+            raise ValueError(f"caption_dropout: expected a probability in [0, 1), got {self.caption_dropout}")
         if self.lr < 0 or not 0 <= self.min_lr_ratio <= 1:
             raise ValueError(f"lr must be >= 0 (0 = paper default) and min_lr_ratio in [0, 1]; got {self.lr}, "
                              f"{self.min_lr_ratio}")
@@ -88,6 +96,7 @@ class LMConfig:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["stages"], d["tasks"], d["sample_prompts"] = list(self.stages), list(self.tasks), list(self.sample_prompts)
+        d["stage_steps"] = list(self.stage_steps)
         return d
 
     def save(self, path: str | Path) -> None:

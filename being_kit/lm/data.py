@@ -76,11 +76,16 @@ def load_texts(corpus, positions: np.ndarray) -> list[TextInfo]:
 
 
 def stage_examples(builder: ExampleBuilder, stage: str, tokens: Sequence[np.ndarray], texts: Sequence[TextInfo],
-                   *, tasks: Sequence[str], captions_per_motion: int, seed: int) -> list[Example]:
+                   *, tasks: Sequence[str], captions_per_motion: int, seed: int,
+                   caption_dropout: float = 0.0) -> list[Example]:
     """Examples of one stage for one epoch, shuffled with `seed`.
 
-    align: one `caption <som> motion <eom>` per caption (up to `captions_per_motion`).
+    align: one `caption <som> motion <eom>` per caption (up to `captions_per_motion`); with probability
+    `caption_dropout` the caption is left out (`\n <som> motion <eom>`), which teaches the unconditional branch of
+    classifier-free guidance (`generate_motion(guidance_scale=...)`).
     instruct: one example per motion per task (skipping tasks a record cannot serve), random phrasings."""
+    if not 0.0 <= caption_dropout < 1.0:
+        raise ValueError(f"caption_dropout: expected a probability in [0, 1), got {caption_dropout}")
     rng = random.Random(seed)
     examples: list[Example] = []
     for toks, info in zip(tokens, texts):
@@ -89,7 +94,8 @@ def stage_examples(builder: ExampleBuilder, stage: str, tokens: Sequence[np.ndar
         if stage == "align":
             caps = list(info.texts)
             rng.shuffle(caps)
-            examples += [builder.alignment(c, toks) for c in caps[:captions_per_motion]]
+            examples += [builder.alignment("" if caption_dropout and rng.random() < caption_dropout else c, toks)
+                         for c in caps[:captions_per_motion]]
         elif stage == "instruct":
             for task in tasks:
                 ex = builder.instruction(task, rng, info.texts, toks, info.parts)
@@ -102,7 +108,8 @@ def stage_examples(builder: ExampleBuilder, stage: str, tokens: Sequence[np.ndar
 
 
 def stage_rows(builder: ExampleBuilder, stage: str, tokens, texts, *, seq_len: int, loss: str, tasks,
-               captions_per_motion: int, seed: int) -> Packed:
+               captions_per_motion: int, seed: int, caption_dropout: float = 0.0) -> Packed:
     """Packed rows (rows, seq_len) for one stage and epoch of this process's data."""
-    ex = stage_examples(builder, stage, tokens, texts, tasks=tasks, captions_per_motion=captions_per_motion, seed=seed)
+    ex = stage_examples(builder, stage, tokens, texts, tasks=tasks, captions_per_motion=captions_per_motion, seed=seed,
+                        caption_dropout=caption_dropout)
     return pack_examples(ex, seq_len, loss=loss)

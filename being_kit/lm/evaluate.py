@@ -35,8 +35,9 @@ def held_out_prompts(corpus, split: str = "test", limit: int = 64, seed: int = 0
 
 def action_accuracy(lm, corpus, *, classifier=None, classifier_config: Any = None, split: str = "test",
                     limit: int = 64, seed: int = 0, temperature: float = 0.8, top_k: int = 0, top_p: float = 0.95,
-                    motion_tokenizer=None) -> dict[str, float]:
-    """{"action_acc_real", "action_acc_generated", "generation_ok_rate", "num_prompts"} on held-out prompts."""
+                    motion_tokenizer=None, guidance_scale: float = 1.0) -> dict[str, float]:
+    """{"action_acc_real", "action_acc_generated", "generation_ok_rate", "num_prompts"} on held-out prompts.
+    guidance_scale: classifier-free guidance of the generations (see `generate_motion`)."""
     from ..eval.action_classifier import train_action_classifier
     from .generate import generate_motion
 
@@ -47,7 +48,8 @@ def action_accuracy(lm, corpus, *, classifier=None, classifier_config: Any = Non
         classifier = train_action_classifier(corpus, classifier_config)
     acc_real = classifier.accuracy(real, labels)
     gen = generate_motion(lm, prompts, durations=[min(d, 10.0) for d in durations], temperature=temperature,
-                          top_k=top_k, top_p=top_p, seed=seed, motion_tokenizer=motion_tokenizer)
+                          top_k=top_k, top_p=top_p, seed=seed, motion_tokenizer=motion_tokenizer,
+                          guidance_scale=guidance_scale)
     ok = [i for i, f in enumerate(gen.features) if f is not None and len(f) >= 4]
     predicted = classifier.classify([gen.features[i] for i in ok])[0] if ok else []
     hits = sum(p == labels[i] for p, i in zip(predicted, ok))

@@ -21,7 +21,7 @@ from .motion_lm import MotionLM
 from .templates import M2T, ExampleBuilder
 from .vocab import MotionVocabulary, TokenizerMismatchError
 
-DEFAULT_T2M_TEMPLATE = "Generate a motion: {text}"
+DEFAULT_T2M_TEMPLATE = "{text}"  # the stage-1 alignment format `caption \n <som>`: the t2m wording trained most
 STATUSES = ("ok", "no_end", "empty", "out_of_range", "decode_error")
 
 
@@ -171,8 +171,20 @@ def _left_pad(rows: list[list[int]], pad_id: int):
     return ids, att
 
 
+def _guidance(lm: MotionLM, unconditional: list[list[int]], scale: float, use_cache: bool, pad_id: int):
+    """Classifier-free guidance (as in MoMask / T2M-GPT-style decoders): log p_uncond + scale * (log p_cond -
+    log p_uncond), the unconditional branch prompted with `unconditional` (the same answer marker without the
+    caption) and run beside the batch with its own KV cache."""
+    from transformers.generation.logits_process import UnbatchedClassifierFreeGuidanceLogitsProcessor
+
+    ids, att = _left_pad(unconditional, pad_id)
+    device = next(lm.model.parameters()).device
+    return UnbatchedClassifierFreeGuidanceLogitsProcessor(scale, lm.model, ids.to(device), att.to(device),
+                                                          use_cache=use_cache)
+
+
 def _sample(lm: MotionLM, prompts: list[list[int]], processor, max_new_tokens: int, *, temperature: float,
-            top_k: int, top_p: float, seed: int, use_cache: bool, eos_id: int):
+            top_k: int, top_p: float, seed: int, use_cache: bool, eos_id: int, guidance=None):
     import torch
     from transformers import LogitsProcessorList
 
@@ -185,8 +197,9 @@ def _sample(lm: MotionLM, prompts: list[list[int]], processor, max_new_tokens: i
             raise ValueError(f"prompt of {ids.shape[1]} tokens does not fit the model's {max_pos} positions; shorten it")
         max_new_tokens = min(max_new_tokens, max_pos - ids.shape[1])
     greedy = temperature <= 0
+    processors = ([guidance] if guidance is not None else []) + [processor]  # guide first, then mask
     kwargs = dict(do_sample=not greedy, max_new_tokens=max_new_tokens, use_cache=use_cache,
-                  logits_processor=LogitsProcessorList([processor]), eos_token_id=eos_id, pad_token_id=eos_id)
+                  logits_processor=LogitsProcessorList(processors), eos_token_id=eos_id, pad_token_id=eos_id)
     if not greedy:
         kwargs.update(temperature=temperature, top_k=top_k or None, top_p=top_p)
     with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []), torch.no_grad():
@@ -201,9 +214,12 @@ def _sample(lm: MotionLM, prompts: list[list[int]], processor, max_new_tokens: i
 def generate_motion(model, texts: Sequence[str], *, motion_tokenizer=None, durations: float | Sequence[float] = 6.0,
                     temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0, seed: int = 0,
                     use_cache: bool = True, constrained: bool = True, template: str = DEFAULT_T2M_TEMPLATE,
-                    batch_size: int = 32, decode: bool = True) -> GeneratedMotions:
+                    batch_size: int = 32, decode: bool = True, guidance_scale: float = 1.0) -> GeneratedMotions:
     """Motions for `texts` (a list of prompts), batched. durations: seconds, one for all or one per prompt (upper
-    bound of each motion's length). temperature <= 0 is greedy. decode=False skips features/joints (tokens only)."""
+    bound of each motion's length). temperature <= 0 is greedy. decode=False skips features/joints (tokens only).
+    template: how a prompt is worded ("{text}" = the stage-1 format). guidance_scale > 1: classifier-free guidance
+    against the caption-less prompt `\n<som>` (1 = off; models trained with `LMConfig.caption_dropout` > 0 have
+    seen that prompt)."""
     if isinstance(texts, str):
         texts = [texts]
     texts = list(texts)
@@ -217,6 +233,8 @@ def generate_motion(model, texts: Sequence[str], *, motion_tokenizer=None, durat
     durs = [float(durations)] * len(texts) if np.isscalar(durations) else [float(d) for d in durations]
     if len(durs) != len(texts) or min(durs) <= 0:
         raise ValueError(f"durations: expected one positive number or {len(texts)} of them, got {durations!r}")
+    if not guidance_scale > 0:
+        raise ValueError(f"guidance_scale: expected > 0 (1 = no guidance), got {guidance_scale}")
     mt = load_motion_tokenizer(lm, motion_tokenizer) if decode else None
     builder = ExampleBuilder(lm.tokenizer, v)
     eos = lm.tokenizer.eos_token_id
@@ -231,8 +249,12 @@ def generate_motion(model, texts: Sequence[str], *, motion_tokenizer=None, durat
             proc = MotionSpanConstraint(v, width, [max_tok[i] for i in chunk], eos)
         else:
             proc = NoConstraint()
+        guide = None
+        if guidance_scale != 1.0:
+            guide = _guidance(lm, [builder.unconditional_motion_prompt() + [v.som_id]] * len(chunk), guidance_scale,
+                              use_cache, eos)
         gen = _sample(lm, prompts, proc, limit, temperature=temperature, top_k=top_k, top_p=top_p, seed=seed + a,
-                      use_cache=use_cache, eos_id=eos)
+                      use_cache=use_cache, eos_id=eos, guidance=guide)
         result.new_tokens += int(gen.size)
         for row in gen:
             tokens, status = parse_motion_span(row, v)

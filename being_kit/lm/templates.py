@@ -23,6 +23,7 @@ from .vocab import MotionVocabulary
 TASKS: tuple[str, ...] = ("t2m", "m2t", "continue", "part")
 
 T2M = (
+    "{text}",  # the stage-1 format, kept in stage 2 so generation's default prompt stays the most trained one
     "Generate a motion: {text}",
     "Show me a person doing this: {text}",
     "Animate the following description. {text}",
@@ -113,12 +114,19 @@ class ExampleBuilder:
         return Example(ids, mask)
 
     def alignment(self, caption: str, motion_tokens) -> Example:
-        """Stage 1: `caption \n <som> motion <eom> eos`; the motion span is the answer (same as template "{text}")."""
+        """Stage 1: `caption \n <som> motion <eom> eos`; the motion span is the answer (same as template "{text}").
+        An empty caption gives the unconditional example `\n <som> motion <eom> eos` (caption dropout)."""
         return self._example(self.text_ids(caption.strip()) + self.text_ids("\n"), self.motion_ids(motion_tokens))
 
-    def text_to_motion_prompt(self, text: str, template: str = T2M[0]) -> list[int]:
-        """Prompt ids for generation, ending with a newline; the caller appends `<som>`."""
+    def text_to_motion_prompt(self, text: str, template: str = "{text}") -> list[int]:
+        """Prompt ids for generation, ending with a newline; the caller appends `<som>`. The default template
+        "{text}" gives exactly the stage-1 prompt (`alignment`)."""
         return self.render(template, text=text.strip()) + self.text_ids("\n")
+
+    def unconditional_motion_prompt(self) -> list[int]:
+        """The caption-less prompt (`\n`, the caller appends `<som>`): what `alignment("")` starts with, the
+        unconditional branch of classifier-free guidance."""
+        return self.text_ids("\n")
 
     def instruction(self, task: str, rng: random.Random, texts: Sequence[str], motion_tokens,
                     parts: dict[str, str] | None = None) -> Example | None:

@@ -191,7 +191,7 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
     def rows_for(stage: str, epoch: int, val: bool = False):
         return stage_rows(builder, stage, val_tok if val else train_tok, val_txt if val else train_txt,
                           seq_len=cfg.seq_len, loss=cfg.loss, tasks=cfg.tasks,
-                          captions_per_motion=cfg.captions_per_motion,
+                          captions_per_motion=cfg.captions_per_motion, caption_dropout=cfg.caption_dropout,
                           seed=cfg.seed * 1000 + (0 if val else epoch + 1) + 7919 * acc.process_index)
 
     def agreed_min(n: int) -> int:
@@ -199,10 +199,11 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
 
     # steps per stage, agreed across processes (each must run the same number of collective steps)
     plan = []
-    for stage in cfg.stages:
+    for i, stage in enumerate(cfg.stages):
         batches = agreed_min(max(1, len(rows_for(stage, 0).input_ids) // cfg.batch_size))
         per_epoch = max(1, batches // cfg.grad_accum)
-        plan.append((stage, cfg.max_steps or cfg.epochs * per_epoch, per_epoch))
+        steps = cfg.stage_steps[i] if cfg.stage_steps else cfg.max_steps or cfg.epochs * per_epoch
+        plan.append((stage, steps, per_epoch))
     starts = np.cumsum([0] + [p[1] for p in plan])
 
     model = lm.model

@@ -75,6 +75,8 @@ def test_caption_motion_returns_text(lm):
 def test_clear_errors(lm, tmp_path):
     with pytest.raises(ValueError, match=r"texts\[1\]"):
         generate_motion(lm, ["walk", "  "])
+    with pytest.raises(ValueError, match="guidance_scale"):
+        generate_motion(lm, ["walk"], guidance_scale=0.0)
     with pytest.raises(ValueError, match=r"motions\[0\]"):
         caption_motion(lm, [np.array([lm.vocab.token_vocab_size + 5])])
     from being_kit.tokenizer import MotionTokenizer, TokenizerConfig
@@ -99,3 +101,9 @@ def test_generation_follows_the_prompt_after_training(tmp_path):
     band = action_band(lm.vocab.token_vocab_size)
     acc = np.mean([np.mean(t // band == i // 3) for i, t in enumerate(g.tokens)])
     assert acc > 0.45, acc
+    # classifier-free guidance runs the caption-less branch beside the batch and still follows the prompt
+    guided = generate_motion(lm, prompts, durations=2.0, temperature=0.0, decode=False, guidance_scale=2.0)
+    acc_guided = np.mean([np.mean(t // band == i // 3) for i, t in enumerate(guided.tokens)])
+    assert acc_guided > 0.45 and all(len(t) for t in guided.tokens), acc_guided
+    plain = generate_motion(lm, prompts, durations=2.0, temperature=0.0, decode=False, guidance_scale=1.0)
+    assert [t.tolist() for t in plain.tokens] == [t.tolist() for t in g.tokens]  # scale 1 = no guidance

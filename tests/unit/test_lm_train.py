@@ -73,6 +73,18 @@ def test_config_errors_name_the_field(fake_tokens):
         LMConfig(tokens_dir="t", out_dir="o", loss="prompt")
     with pytest.raises(ValueError, match="unknown keys"):
         LMConfig.from_dict({"tokens_dir": "t", "out_dir": "o", "learning_rate": 1})
+    with pytest.raises(ValueError, match="caption_dropout"):
+        LMConfig(tokens_dir="t", out_dir="o", caption_dropout=1.0)
+    with pytest.raises(ValueError, match="stage_steps"):
+        LMConfig(tokens_dir="t", out_dir="o", stage_steps=(10,))  # two stages, one count
+
+
+def test_stage_steps_and_caption_dropout(fake_tokens, tmp_path):
+    r = train_lm(_cfg(fake_tokens, tmp_path / "lm", stage_steps=(5, 2), caption_dropout=0.2, log_every=1))
+    log = [json.loads(x) for x in (tmp_path / "lm" / "train_log.jsonl").read_text().splitlines()]
+    steps = {st: max(e["step"] for e in log if e["split"] == "train" and e["stage"] == st) for st in ("align", "instruct")}
+    assert r.steps == 7 and steps == {"align": 5, "instruct": 7}
+    assert LMConfig.load(tmp_path / "lm" / "lm_config.json").stage_steps == (5, 2)
 
 
 def test_two_processes_read_their_own_shards_and_gradients_agree(fake_tokens, tmp_path):

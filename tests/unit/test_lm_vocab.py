@@ -114,3 +114,33 @@ def test_packing_rows_and_loss_masks(loss):
         assert (flat_lab[:total][~mask] == IGNORE_INDEX).all() and np.array_equal(flat_lab[:total][mask], flat_ids[mask])
     with pytest.raises(ValueError, match="loss"):
         pack_examples(exs, 16, loss="prompt")
+
+
+def test_generation_prompt_is_the_stage1_prompt():
+    """Generation's default prompt must be exactly what stage 1 trained (`caption \\n <som>`), token for token."""
+    from being_kit.lm.generate import DEFAULT_T2M_TEMPLATE
+
+    b = _builder()
+    ids = b.alignment("a person walks", [1, 2]).ids.tolist()
+    assert b.text_to_motion_prompt("a person walks", DEFAULT_T2M_TEMPLATE) == ids[: ids.index(b.vocab.som_id)]
+    assert b.text_to_motion_prompt("a person walks") == ids[: ids.index(b.vocab.som_id)]
+    uncond = b.alignment("", [1, 2]).ids.tolist()
+    assert b.unconditional_motion_prompt() == uncond[: uncond.index(b.vocab.som_id)]
+
+
+def test_caption_dropout_leaves_out_captions_at_its_rate():
+    from being_kit.lm.data import TextInfo, stage_examples
+
+    b = _builder()
+    toks = [np.arange(4)] * 200
+    texts = [TextInfo(["a person walks", "someone jumps up twice"], {}, ["walk"])] * 200
+    uncond = b.unconditional_motion_prompt() + [b.vocab.som_id]
+
+    def rate(p):
+        ex = stage_examples(b, "align", toks, texts, tasks=TASKS, captions_per_motion=2, seed=0, caption_dropout=p)
+        assert len(ex) == 400
+        return np.mean([e.ids[: len(uncond)].tolist() == uncond for e in ex])
+
+    assert rate(0.0) == 0.0 and 0.2 < rate(0.3) < 0.4
+    with pytest.raises(ValueError, match="caption_dropout"):
+        rate(1.0)
