@@ -79,15 +79,21 @@ def test_two_processes_with_debug_launcher(corpus_dir, tmp_path):
     MotionTokenizer.from_pretrained(tmp_path)
 
 
-def test_loss_goes_down(tmp_path):
+def test_training_reduces_the_reconstruction_error(tmp_path):
+    from being_kit.data import Corpus
+    from being_kit.motion import Normalizer
+
     make_test_corpus(tmp_path / "small", n=10)  # 8 train motions: a run this short must fit them
-    cfg = config(tmp_path / "small", tmp_path / "out", "vq", max_steps=60, log_every=5, val_every=60,
-                 checkpoint_every=60, lr=3e-3, warmup_steps=5, batch_size=8)
+    cfg = config(tmp_path / "small", tmp_path / "out", "vq", max_steps=300, log_every=50, val_every=300,
+                 checkpoint_every=300, lr=3e-3, warmup_steps=10, batch_size=8)
     cfg.model = TokenizerConfig(quantizer="vq", width=32, depth=1, code_dim=16, codebook_size=64)
+    corpus, norm = Corpus.open(tmp_path / "small"), Normalizer.load(tmp_path / "small")
+    torch.manual_seed(cfg.seed)  # the initial weights train_tokenizer starts from
+    before = evaluate_reconstruction(MotionTokenizer(cfg.model, norm.mean, norm.std).eval(), corpus, "train")
     train_tokenizer(cfg)
-    # recon + joints: the quantizer's own terms (e.g. LFQ's negative entropy) are not a reconstruction measure
-    losses = [r["recon"] + r["joint"] for r in read_log(tmp_path / "out") if r["split"] == "train"]
-    assert np.mean(losses[-3:]) < 0.85 * np.mean(losses[:2]), losses
+    after = evaluate_reconstruction(MotionTokenizer.from_pretrained(tmp_path / "out"), corpus, "train")
+    # measured on the same motions, not on random training batches (whose loss is noisy at this size)
+    assert after.feature_l1 < 0.8 * before.feature_l1 and after.mpjpe_mm < before.mpjpe_mm, (before, after)
 
 
 def test_cli_reads_a_json_config_with_overrides(corpus_dir, tmp_path, capsys):
