@@ -61,9 +61,10 @@ class LMGenerator:
     """
 
     def __init__(self, model, motion_tokenizer=None, *, fps: float = 20.0, temperature: float = 1.0, top_k: int = 0,
-                 top_p: float = 1.0, batch_size: int = 32):
+                 top_p: float = 1.0, batch_size: int = 32, guidance_scale: float = 1.0):
         self.model, self.motion_tokenizer, self.fps = model, motion_tokenizer, fps
-        self.kwargs = dict(temperature=temperature, top_k=top_k, top_p=top_p, batch_size=batch_size)
+        self.kwargs = dict(temperature=temperature, top_k=top_k, top_p=top_p, batch_size=batch_size,
+                           guidance_scale=guidance_scale)
         self.failures = self.calls = 0
         self._dim: int | None = None
 

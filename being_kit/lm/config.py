@@ -58,10 +58,13 @@ class LMConfig:
     cache_dir: str = ""  # where base_model="smollm2" stores its converted checkpoint ("" = out_dir/../cache)
 
     def __post_init__(self) -> None:
-        self.stages = tuple(self.stages)
-        self.tasks = tuple(self.tasks)
+        # notebooks' parameters pass lists as comma-separated strings ("align,instruct", "1000,200")
+        self.stages, self.tasks = _names(self.stages), _names(self.tasks)
         self.sample_prompts = tuple(self.sample_prompts)
-        self.stage_steps = tuple(int(n) for n in self.stage_steps)
+        try:
+            self.stage_steps = tuple(int(n) for n in _names(self.stage_steps))
+        except ValueError:
+            raise ValueError(f"stage_steps: expected integers, one per stage, got {self.stage_steps!r}") from None
         if not self.tokens_dir or not self.out_dir:
             raise ValueError("tokens_dir and out_dir are required")
         bad = [s for s in self.stages if s not in STAGES]
@@ -93,6 +96,12 @@ class LMConfig:
             raise ValueError(f"lr must be >= 0 (0 = paper default) and min_lr_ratio in [0, 1]; got {self.lr}, "
                              f"{self.min_lr_ratio}")
 
+    def planned_steps(self) -> int:
+        """Optimizer steps over all stages, when fixed by `stage_steps` or `max_steps` (0: `epochs` decide)."""
+        if self.stage_steps:
+            return sum(self.stage_steps)
+        return self.max_steps * len(self.stages)
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["stages"], d["tasks"], d["sample_prompts"] = list(self.stages), list(self.tasks), list(self.sample_prompts)
@@ -113,3 +122,9 @@ class LMConfig:
     @classmethod
     def load(cls, path: str | Path) -> "LMConfig":
         return cls.from_dict(json.loads(Path(path).read_text()))
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    """A tuple from a sequence or a comma-separated string; blanks dropped."""
+    items = value.split(",") if isinstance(value, str) else value
+    return tuple(str(v).strip() for v in items if str(v).strip())

@@ -125,6 +125,13 @@ def _save_checkpoint(acc, out: Path, state: dict, keep: int = 2) -> None:
     acc.wait_for_everyone()
 
 
+def _set_checkpointing(model, on: bool) -> None:
+    """transformers 5 renamed gradient checkpointing to activation checkpointing (the old name warns); older versions
+    have only the old name."""
+    prefix = "activation" if hasattr(model, "activation_checkpointing_enable") else "gradient"
+    getattr(model, f"{prefix}_checkpointing_{'enable' if on else 'disable'}")()
+
+
 def _sample_during_training(model, lm: MotionLM, cfg: LMConfig, step: int, stage: str, out: Path, say) -> None:
     """Greedy text-to-motion for `cfg.sample_prompts` with the weights of this step (tokens only, no decoding);
     printed and appended to `samples.jsonl`, so a notebook shows how generations evolve while it trains."""
@@ -209,7 +216,7 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
     model = lm.model
     model.config.use_cache = False
     if cfg.gradient_checkpointing:
-        model.gradient_checkpointing_enable()
+        _set_checkpointing(model, True)
     if cfg.lora:
         model = _apply_lora(model, cfg)
     lr = cfg.lr or default_learning_rate(lm.model)
@@ -342,7 +349,7 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
         final = unwrapped.merge_and_unload() if cfg.lora else unwrapped
         final.config.use_cache = True
         if cfg.gradient_checkpointing:
-            final.gradient_checkpointing_disable()
+            _set_checkpointing(final, False)
         MotionLM(final, lm.tokenizer, lm.vocab).save_pretrained(out, state_dict=full_state)
         cfg.save(out / CONFIG_FILE)
     acc.wait_for_everyone()

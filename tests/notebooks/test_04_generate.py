@@ -16,6 +16,7 @@ def test_metrics_are_present_and_in_range(tiny_run):
     assert m["num_prompts"] >= 1 and m["num_prompts_generated"] >= 1
     # constrained decoding always yields a motion span of at least one step
     assert m["generation_ok_rate_prompts"] == 1.0 and m["exported"] == m["num_prompts_generated"]
+    assert m["guidance_scale"] > 1  # the tiny profile generates with classifier-free guidance
 
 
 def test_generations_are_exported_with_an_index(tiny_run):

@@ -77,6 +77,19 @@ def test_config_errors_name_the_field(fake_tokens):
         LMConfig(tokens_dir="t", out_dir="o", caption_dropout=1.0)
     with pytest.raises(ValueError, match="stage_steps"):
         LMConfig(tokens_dir="t", out_dir="o", stage_steps=(10,))  # two stages, one count
+    with pytest.raises(ValueError, match="stage_steps: expected integers"):
+        LMConfig(tokens_dir="t", out_dir="o", stage_steps="100,many")
+    with pytest.raises(ValueError, match="tasks"):
+        LMConfig(tokens_dir="t", out_dir="o", tasks="t2m,dance")
+
+
+def test_notebook_strings_parse_like_tuples():
+    """Notebook parameters pass lists as comma-separated strings; the config reads them like tuples."""
+    cfg = LMConfig(tokens_dir="t", out_dir="o", stage_steps="1500, 300", tasks="t2m,m2t", stages="align,instruct")
+    assert cfg.stage_steps == (1500, 300) and cfg.tasks == ("t2m", "m2t") and cfg.stages == ("align", "instruct")
+    assert cfg.planned_steps() == 1800
+    assert LMConfig(tokens_dir="t", out_dir="o", stage_steps="", max_steps=40).planned_steps() == 80
+    assert LMConfig(tokens_dir="t", out_dir="o", max_steps=0).planned_steps() == 0  # epochs decide
 
 
 def test_stage_steps_and_caption_dropout(fake_tokens, tmp_path):
