@@ -17,6 +17,8 @@ def test_metrics_are_present_and_in_range(tiny_run):
     # constrained decoding always yields a motion span of at least one step
     assert m["generation_ok_rate_prompts"] == 1.0 and m["exported"] == m["num_prompts_generated"]
     assert m["guidance_scale"] > 1  # the tiny profile generates with classifier-free guidance
+    assert 0.0 <= m["action_acc_reworded"] <= 1.0 and m["reworded_num_prompts"] >= 2
+    assert m["reworded_novel_word_rate"] > 0.3  # prompts worded unlike the training captions
 
 
 def test_generations_are_exported_with_an_index(tiny_run):
