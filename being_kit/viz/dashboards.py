@@ -321,6 +321,9 @@ class Playground(_Dashboard):
         self.top_k = w.IntSlider(value=0, min=0, max=200, description="top k")
         self.top_p = w.FloatSlider(value=1.0, min=0.05, max=1.0, step=0.05, description="top p")
         self.duration = w.FloatSlider(value=4.0, min=1.0, max=10.0, step=0.5, description="seconds")
+        self.guidance = w.FloatSlider(value=1.0, min=1.0, max=5.0, step=0.25, description="guidance",
+                                      tooltip="classifier-free guidance scale (1: off; for models trained with "
+                                              "caption_dropout > 0)")
         self.seed = w.IntText(value=0, description="seed")
         self.go = w.Button(description="generate", button_style="primary")
         self.export_button = w.Button(description="export")
@@ -332,7 +335,7 @@ class Playground(_Dashboard):
         self.widget = w.VBox([w.HBox([self.prompt, self.go]),
                               w.HBox([self.samples, self.duration, self.seed]),
                               w.HBox([self.temperature, self.top_k, self.top_p]),
-                              self.player_box, w.HBox([self.export_button, self.status])])
+                              self.guidance, self.player_box, w.HBox([self.export_button, self.status])])
 
     def generate(self, prompt: str | None = None):
         """Sample `samples` motions for the prompt; plays them side by side with their codes. Returns the result."""
@@ -344,7 +347,7 @@ class Playground(_Dashboard):
         self.result = generate_motion(self.model, [text] * n, motion_tokenizer=self.motion_tokenizer,
                                       durations=float(self.duration.value), temperature=float(self.temperature.value),
                                       top_k=int(self.top_k.value), top_p=float(self.top_p.value),
-                                      seed=int(self.seed.value))
+                                      seed=int(self.seed.value), guidance_scale=float(self.guidance.value))
         ok = [i for i, j in enumerate(self.result.joints) if j is not None and len(j) > 1]
         self.status.value = "<small>" + ", ".join(f"sample {i}: {s}" for i, s in enumerate(self.result.status)) + "</small>"
         self.player_box.children = []

@@ -79,7 +79,7 @@ def test_playground_generates_and_exports_with_a_tiny_model(tmp_path):
     tokens = make_fake_run(run, n=8)
     train_lm(LMConfig(tokens_dir=str(tokens), out_dir=str(run / "lm"), n_layer=1, n_embd=32, n_head=2,
                       text_vocab_size=300, seq_len=64, batch_size=4, max_steps=1, warmup_steps=1, log_every=1))
-    nb = _execute("playground", tmp_path, run_dir=str(run), samples=2, seconds=2.0)
+    nb = _execute("playground", tmp_path, run_dir=str(run), samples=2, seconds=2.0, guidance=2.0)
     text = _text(nb)
     assert "status per sample:" in text, text
     status = ast.literal_eval(text.split("status per sample:")[1].split("\n")[0])  # a printed list of strings
