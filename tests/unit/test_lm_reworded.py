@@ -68,3 +68,23 @@ def test_accuracy_counts_matches_per_prompt(tmp_path):
     assert all("ambles" in r["novel_words"] for r in rows if r["prompt"].startswith("an adult ambles"))
     with pytest.raises(ValueError, match="no action"):
         reworded_accuracy(lm, type("C", (), {"labels": ("dab",)})())
+
+
+def test_guidance_sweep_on_a_run(tmp_path, capsys):
+    from being_kit.lm.guidance_sweep import main, sweep
+
+    tokens = make_fake_run(tmp_path, n=48)
+    with pytest.raises(FileNotFoundError, match=str(tmp_path / "lm")):
+        sweep(tmp_path, [1.0])
+    train_lm(LMConfig(tokens_dir=str(tokens), out_dir=str(tmp_path / "lm"), n_layer=1, n_embd=32, n_head=2,
+                      text_vocab_size=300, seq_len=64, batch_size=4, max_steps=2, warmup_steps=1, log_every=1,
+                      caption_dropout=0.3))
+    with pytest.raises(ValueError, match="scales"):
+        sweep(tmp_path, [0.0])
+    table = sweep(tmp_path, [1.0, 2.0], prompts=4, classifier_steps=5, progress=False)
+    assert list(table.index) == [1.0, 2.0] and (table.num_prompts == 4).all()
+    for column in ("action_acc_generated", "action_acc_reworded", "action_acc_real"):
+        assert table[column].between(0, 1).all(), column
+    main([str(tmp_path), "--scales", "1,3", "--prompts", "2"])
+    out = capsys.readouterr().out
+    assert "guidance_scale" in out and "action_acc_reworded" in out
