@@ -241,6 +241,10 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
         acc.load_state(str(ckpt))
         state = json.loads((ckpt / STATE_FILE).read_text())
         acc.print(f"resumed from {ckpt} (step {state['global_step']})")
+    wall_before = float(state.get("wall_s", 0.0))  # training time of earlier attempts: tokens/s stays honest
+
+    def elapsed() -> float:
+        return wall_before + time.time() - t_start
 
     log_path = out / LOG_FILE
     if acc.is_main_process and ckpt is None:
@@ -321,7 +325,7 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
                 if cfg.sample_every and step % cfg.sample_every == 0 and acc.is_main_process:
                     _sample_during_training(acc.unwrap_model(model), lm, cfg, step, stage, out, acc.print)
                 if cfg.checkpoint_every and step % cfg.checkpoint_every == 0 and not done:
-                    _save_checkpoint(acc, out, dict(state))
+                    _save_checkpoint(acc, out, dict(state, wall_s=elapsed()))
                 if done:
                     break
             epoch_done = state["batch"] >= max(n_batches, cfg.grad_accum)
@@ -338,7 +342,7 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
                     nxt.update(stage=s_idx + 1, epoch=0)
                     opt.optimizer.state.clear()
                     state.update(stage=s_idx + 1, epoch=0)
-                _save_checkpoint(acc, out, nxt)
+                _save_checkpoint(acc, out, dict(nxt, wall_s=elapsed()))
     bar.close()
 
     acc.wait_for_everyone()
@@ -353,7 +357,7 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
         MotionLM(final, lm.tokenizer, lm.vocab).save_pretrained(out, state_dict=full_state)
         cfg.save(out / CONFIG_FILE)
     acc.wait_for_everyone()
-    wall = time.time() - t_start
+    wall = elapsed()
     result = LMTrainResult(out_dir=str(out), steps=state["global_step"], train_loss=last_train, val_loss=last_val,
                            num_processes=acc.num_processes, tokens_seen=int(state["tokens_seen"]), wall_s=wall,
                            tokens_per_s=state["tokens_seen"] / max(wall, 1e-9), grad_norm=grad_norm,

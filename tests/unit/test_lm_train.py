@@ -8,6 +8,7 @@ import pytest
 
 from being_kit.lm import LMConfig, MotionLM, TokenizerMismatchError, train_lm
 from being_kit.lm.fakes import make_fake_run
+from being_kit.lm.train import STATE_FILE
 
 TINY = dict(n_layer=1, n_embd=32, n_head=2, text_vocab_size=300, seq_len=64, batch_size=4, warmup_steps=2,
             log_every=2, lr=3e-3)
@@ -40,9 +41,12 @@ def test_two_stages_log_train_and_val_and_save_a_loadable_model(fake_tokens, tmp
 
 def test_resume_continues_from_the_last_checkpoint(fake_tokens, tmp_path):
     out = tmp_path / "lm"
-    train_lm(_cfg(fake_tokens, out, stages=("align",), max_steps=4))
+    first = train_lm(_cfg(fake_tokens, out, stages=("align",), max_steps=4))
     r = train_lm(_cfg(fake_tokens, out, stages=("align",), max_steps=4))
-    assert r.steps == 4 and r.tokens_seen > 0  # nothing left to do: resumed at the final step
+    assert r.steps == 4 and r.tokens_seen == first.tokens_seen > 0  # nothing left to do: resumed at the final step
+    saved = json.loads((out / "checkpoints" / "step_4" / STATE_FILE).read_text())
+    assert 0 < saved["wall_s"] <= first.wall_s  # training time so far travels with the checkpoint ...
+    assert r.wall_s > saved["wall_s"]  # ... and counts in the resumed result (tokens/s is not inflated)
     r2 = train_lm(_cfg(fake_tokens, tmp_path / "fresh", stages=("align",), max_steps=4, resume=False))
     assert r2.steps == 4
 
