@@ -33,6 +33,13 @@ def held_out_prompts(corpus, split: str = "test", limit: int = 64, seed: int = 0
     return prompts, labels, durations, motions
 
 
+def classify_generated(classifier, features) -> list[str | None]:
+    """The classifier's action for each generated motion; None where generation gave no motion (under 4 frames)."""
+    ok = [i for i, f in enumerate(features) if f is not None and len(f) >= 4]
+    predicted = dict(zip(ok, classifier.classify([features[i] for i in ok])[0])) if ok else {}
+    return [predicted.get(i) for i in range(len(features))]
+
+
 def action_accuracy(lm, corpus, *, classifier=None, classifier_config: Any = None, split: str = "test",
                     limit: int = 64, seed: int = 0, temperature: float = 0.8, top_k: int = 0, top_p: float = 0.95,
                     motion_tokenizer=None, guidance_scale: float = 1.0) -> dict[str, float]:
@@ -50,9 +57,8 @@ def action_accuracy(lm, corpus, *, classifier=None, classifier_config: Any = Non
     gen = generate_motion(lm, prompts, durations=[min(d, 10.0) for d in durations], temperature=temperature,
                           top_k=top_k, top_p=top_p, seed=seed, motion_tokenizer=motion_tokenizer,
                           guidance_scale=guidance_scale)
-    ok = [i for i, f in enumerate(gen.features) if f is not None and len(f) >= 4]
-    predicted = classifier.classify([gen.features[i] for i in ok])[0] if ok else []
-    hits = sum(p == labels[i] for p, i in zip(predicted, ok))
+    predicted = classify_generated(classifier, gen.features)
+    hits = sum(p == label for p, label in zip(predicted, labels))
     return {"action_acc_real": float(acc_real), "action_acc_generated": hits / len(prompts),
-            "generation_ok_rate": len(ok) / len(prompts), "num_prompts": len(prompts),
+            "generation_ok_rate": sum(p is not None for p in predicted) / len(prompts), "num_prompts": len(prompts),
             "mean_generated_s": float(np.mean([len(f) / FPS for f in gen.features if f is not None] or [0.0]))}

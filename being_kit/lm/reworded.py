@@ -91,6 +91,7 @@ def reworded_accuracy(lm, classifier, *, vocabulary: set[str] | None = None, tem
     Returns ({"action_acc_reworded", "reworded_num_prompts", "reworded_novel_word_rate"}, one row per prompt with
     its action, prediction and novel words). vocabulary: the training captions' words (`caption_vocabulary`), for the
     novel-word rate and rows; None skips them."""
+    from .evaluate import classify_generated
     from .generate import generate_motion
 
     prompts, labels = reworded_prompts(classifier.labels)
@@ -99,9 +100,8 @@ def reworded_accuracy(lm, classifier, *, vocabulary: set[str] | None = None, tem
     gen = generate_motion(lm, prompts, durations=[natural_seconds(a) for a in labels], temperature=temperature,
                           top_k=top_k, top_p=top_p, seed=seed, guidance_scale=guidance_scale,
                           motion_tokenizer=motion_tokenizer)
-    ok = [i for i, f in enumerate(gen.features) if f is not None and len(f) >= 4]
-    predicted = dict(zip(ok, classifier.classify([gen.features[i] for i in ok])[0])) if ok else {}
-    rows = [{"prompt": p, "action": a, "predicted": predicted.get(i, "(no motion)"),
+    predicted = classify_generated(classifier, gen.features)
+    rows = [{"prompt": p, "action": a, "predicted": predicted[i] or "(no motion)",
              "novel_words": novel_words(p, vocabulary) if vocabulary is not None else None}
             for i, (p, a) in enumerate(zip(prompts, labels))]
     figures = {"action_acc_reworded": sum(r["predicted"] == r["action"] for r in rows) / len(rows),
