@@ -49,7 +49,7 @@ class LMConfig:
     lora_alpha: int = 32
     # bookkeeping
     seed: int = 0
-    log_every: int = 10
+    log_every: int = 10  # optimizer steps between log lines; 0 = about 40 lines over the planned steps
     eval_batches: int = 20  # validation rows per process = eval_batches * batch_size at most
     checkpoint_every: int = 0  # optimizer steps between checkpoints; 0 = end of each epoch only
     resume: bool = True  # continue from out_dir/checkpoints/ when present
@@ -80,6 +80,8 @@ class LMConfig:
             raise ValueError(f"loss: expected one of {LOSS_MODES}, got {self.loss!r}")
         if self.mixed_precision not in MIXED_PRECISION:
             raise ValueError(f"mixed_precision: expected one of {MIXED_PRECISION}, got {self.mixed_precision!r}")
+        if self.log_every == 0:  # auto: a curve with ~40 points whatever the budget (10 when epochs decide)
+            self.log_every = max(1, self.planned_steps() // 40) if self.planned_steps() else 10
         for name in ("seq_len", "batch_size", "grad_accum", "epochs", "log_every", "captions_per_motion", "n_layer",
                      "n_embd", "n_head", "lora_r"):
             if int(getattr(self, name)) < 1:

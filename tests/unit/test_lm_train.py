@@ -96,6 +96,16 @@ def test_notebook_strings_parse_like_tuples():
     assert LMConfig(tokens_dir="t", out_dir="o", max_steps=0).planned_steps() == 0  # epochs decide
 
 
+def test_log_every_zero_spreads_about_40_lines_over_the_planned_steps():
+    """The notebook passes 0: the cadence follows `stage_steps` (a 325-step run once logged only every 30 steps)."""
+    assert LMConfig(tokens_dir="t", out_dir="o", stage_steps="1500,300", log_every=0).log_every == 45
+    assert LMConfig(tokens_dir="t", out_dir="o", stage_steps="280,45", max_steps=900, log_every=0).log_every == 8
+    assert LMConfig(tokens_dir="t", out_dir="o", stage_steps="8,4", log_every=0).log_every == 1
+    assert LMConfig(tokens_dir="t", out_dir="o", max_steps=0, log_every=0).log_every == 10  # epochs decide
+    with pytest.raises(ValueError, match="log_every"):
+        LMConfig(tokens_dir="t", out_dir="o", log_every=-1)
+
+
 def test_stage_steps_and_caption_dropout(fake_tokens, tmp_path):
     r = train_lm(_cfg(fake_tokens, tmp_path / "lm", stage_steps=(5, 2), caption_dropout=0.2, log_every=1))
     log = [json.loads(x) for x in (tmp_path / "lm" / "train_log.jsonl").read_text().splitlines()]
