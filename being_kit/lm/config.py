@@ -49,6 +49,7 @@ class LMConfig:
     lora_alpha: int = 32
     # bookkeeping
     seed: int = 0
+    progress: bool = True  # tqdm bar on the main process; notebooks turn it off (their live plot shows progress)
     log_every: int = 10  # optimizer steps between log lines; 0 = about 40 lines over the planned steps
     eval_batches: int = 20  # validation rows per process = eval_batches * batch_size at most
     checkpoint_every: int = 0  # optimizer steps between checkpoints; 0 = end of each epoch only

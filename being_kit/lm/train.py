@@ -279,7 +279,7 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
         return float(total[0] / total[1].clamp(min=1))
 
     total_steps = int(starts[-1])
-    bar = tqdm(total=total_steps, initial=state["global_step"], disable=not acc.is_local_main_process,
+    bar = tqdm(total=total_steps, initial=state["global_step"], disable=not (cfg.progress and acc.is_local_main_process),
                desc="train_lm", dynamic_ncols=True)
     model.train()
     window, window_tokens, t_window = [], 0, time.time()

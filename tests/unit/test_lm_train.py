@@ -139,3 +139,11 @@ def test_two_processes_read_their_own_shards_and_gradients_agree(fake_tokens, tm
     assert set(a["rows"]).isdisjoint(b["rows"]) and a["rows"] and b["rows"]
     assert math.isfinite(a["grad_norm"]) and a["grad_norm"] == pytest.approx(b["grad_norm"], rel=1e-6)
     assert a["checksum"] == pytest.approx(b["checksum"], rel=1e-6)
+
+
+def test_progress_false_silences_the_text_bar(fake_tokens, tmp_path, capfd):
+    """Notebooks pass progress=False (their live plot shows progress); scripts keep the tqdm bar."""
+    train_lm(_cfg(fake_tokens, tmp_path / "on", max_steps=2))
+    assert "train_lm" in capfd.readouterr().err
+    train_lm(_cfg(fake_tokens, tmp_path / "off", max_steps=2, progress=False))
+    assert "train_lm" not in capfd.readouterr().err
