@@ -2,6 +2,8 @@
 
 - training tokens/s of the default model (GPT-2 from config + 1024 motion tokens; fp32 AdamW on CPU), one process;
 - generation motion-tokens/s of a batch with the KV cache and without it (the ratio is the cache's gain);
+- CPU mixed precision: training tokens/s in fp32 and under bf16 autocast at a few model sizes, the figures behind
+  `mixed_precision="auto"` on CPU (`being_kit/lm/precision.py`);
 - with CUDA: tokens/s and model FLOPs utilisation (MFU, 6 N tokens/s over the GPU's bf16 dense peak) of a
   gpt2-medium-sized config (24 x 1024, 355M parameters) in bf16.
 Random token ids: the figures are about speed, not quality.
@@ -70,6 +72,30 @@ def generate_tokens_per_s(model, tok, vocab, batch: int, motion_tokens: int, use
     return out.shape[0] * out.shape[1] / dt
 
 
+# (label, n_layer, n_embd, n_head, text vocabulary): the default model's shape comes from the command line
+CPU_PRECISION_SIZES = {"27M": (8, 512, 8, 2048), "smollm2": (30, 576, 9, 49152)}
+
+
+def cpu_precision_section(sizes: list[tuple[str, int, int, int, int]], batch: int, seq: int, steps: int) -> None:
+    """fp32 against bf16 autocast, same model, same batch, one after the other: the ratio is the figure to read."""
+    import torch
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    from ..lm.precision import CPU_BF16_MIN_PARAMS, cpu_has_native_bf16
+
+    print(f"CPU mixed precision (native bf16 instructions: {'yes' if cpu_has_native_bf16() else 'no'}; "
+          f"auto picks bf16 on CPU from {CPU_BF16_MIN_PARAMS / 1e6:.0f}M parameters when they are there):")
+    for label, n_layer, n_embd, n_head, text_vocab in sizes:
+        torch.manual_seed(0)
+        model = GPT2LMHeadModel(GPT2Config(n_layer=n_layer, n_embd=n_embd, n_head=n_head, n_positions=seq,
+                                           vocab_size=text_vocab + 1026, bos_token_id=0, eos_token_id=0))
+        n = sum(p.numel() for p in model.parameters())
+        fp32 = train_tokens_per_s(model, batch, seq, steps)
+        bf16 = train_tokens_per_s(model, batch, seq, steps, bf16=True)
+        print(f"  {label} ({n / 1e6:.1f}M params, {n_layer} x {n_embd}) batch {batch}x{seq}: "
+              f"fp32 {fp32:,.0f} tokens/s, bf16 autocast {bf16:,.0f} tokens/s, ratio {bf16 / fp32:.2f}x")
+
+
 def gpu_section(batch: int, seq: int, steps: int) -> None:
     import torch
     from transformers import GPT2Config, GPT2LMHeadModel
@@ -97,8 +123,20 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--steps", type=int, default=5)
     p.add_argument("--gen-batch", type=int, default=8)
     p.add_argument("--gen-tokens", type=int, default=50, help="motion tokens per sample (50 = 10 s at 4 frames/token)")
+    p.add_argument("--precision-sizes", default="default,27M,smollm2",
+                   help=f"CPU fp32/bf16 comparison: comma-separated of default, {', '.join(CPU_PRECISION_SIZES)} "
+                        "('' skips it; smollm2 costs about a minute)")
+    p.add_argument("--precision-steps", type=int, default=2)
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: leave default)")
     args = p.parse_args(argv)
+    sizes = []
+    for name in filter(None, (x.strip() for x in args.precision_sizes.split(","))):
+        if name == "default":
+            sizes.append(("default", args.n_layer, args.n_embd, args.n_head, 2048))
+        elif name in CPU_PRECISION_SIZES:
+            sizes.append((name, *CPU_PRECISION_SIZES[name]))
+        else:
+            p.error(f"--precision-sizes: unknown size {name!r}; expected default or one of {list(CPU_PRECISION_SIZES)}")
     import torch
 
     if args.threads:
@@ -114,6 +152,8 @@ def main(argv: list[str] | None = None) -> None:
     without = generate_tokens_per_s(model, tok, vocab, args.gen_batch, args.gen_tokens, use_cache=False)
     print(f"generation batch {args.gen_batch} x {args.gen_tokens} motion tokens: KV cache {with_cache:,.0f} tokens/s, "
           f"no cache {without:,.0f} tokens/s, ratio {with_cache / without:.2f}x")
+    if sizes:
+        cpu_precision_section(sizes, args.batch, args.seq, args.precision_steps)
     if torch.cuda.is_available():
         gpu_section(batch=8, seq=1024, steps=10)
     else:

@@ -42,7 +42,7 @@ class LMConfig:
     warmup_steps: int = 50
     min_lr_ratio: float = 0.1  # cosine decays to lr * min_lr_ratio
     max_grad_norm: float = 1.0
-    mixed_precision: str = "auto"  # auto = bf16 on GPUs that support it, fp32 on CPU (CPU bf16 autocast is ~13x slower)
+    mixed_precision: str = "auto"  # auto: bf16 on bf16 GPUs and on native-bf16 CPUs for big models (precision.py)
     gradient_checkpointing: bool = False
     lora: bool = False  # full fine-tuning by default (paper); LoRA via peft as an option
     lora_r: int = 16

@@ -4,7 +4,8 @@ Stage 1 (align): `caption <som> motion <eom>` over the whole corpus. Stage 2 (in
 Each stage gets a fresh AdamW state and its own warmup + cosine schedule. The function creates its Accelerator
 itself (`cpu=True` when there is no GPU), so the same call runs under `notebook_launcher` (CPU DDP on gloo),
 `accelerate launch` (8-GPU DDP / FSDP / DeepSpeed, see `launch.py`) and `debug_launcher`; every process reads its
-own block of the token shards. Mixed precision "auto" is bf16 on GPUs that support it and fp32 on CPU.
+own block of the token shards. Mixed precision "auto" is bf16 on GPUs that support it, and on CPUs with native bf16
+for models of 50M parameters or more; fp32 otherwise (`precision.py`).
 
 Outputs in `out_dir`: the model folder (`MotionLM.save_pretrained`), `lm_config.json`, `train_log.jsonl` (one JSON
 object per logged step, split "train"/"val"), `checkpoints/step_N/` (atomic: written as `.tmp`, then renamed;
@@ -28,6 +29,7 @@ from .config import LMConfig
 from .data import load_texts, rank_block, read_token_shards, stage_rows
 from .motion_lm import MotionLM
 from .packing import IGNORE_INDEX
+from .precision import cpu_has_native_bf16, resolve_mixed_precision
 from .templates import ExampleBuilder
 
 LOG_FILE, CONFIG_FILE, CKPT_DIR, STATE_FILE = "train_log.jsonl", "lm_config.json", "checkpoints", "trainer_state.json"
@@ -45,6 +47,7 @@ class LMTrainResult:
     tokens_per_s: float
     grad_norm: float  # last global gradient norm seen by this process (after all-reduce: equal on every rank)
     param_checksum: float  # sum of this process's parameters at the end (equal on every rank under DDP)
+    mixed_precision: str = "no"  # what "auto" resolved to (see precision.py)
 
 
 def _schedule(warmup: int, total: int, min_ratio: float):
@@ -158,31 +161,34 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
 
     cfg = config if isinstance(config, LMConfig) else LMConfig.from_dict(dict(config))
     cuda = torch.cuda.is_available()
-    mp = cfg.mixed_precision
-    if mp == "auto":
-        mp = "bf16" if cuda and torch.cuda.is_bf16_supported() else "no"
     # a state left by an earlier Accelerator in this process (or inherited through fork by a launcher's children)
     # would make this one silently single-process: start from the launcher's environment each time
-    from accelerate.state import AcceleratorState
+    from accelerate.state import AcceleratorState, PartialState
 
     AcceleratorState._reset_state(reset_partial_state=True)
-    acc = Accelerator(cpu=not cuda, mixed_precision=mp, gradient_accumulation_steps=cfg.grad_accum)
+    # the process group comes first; the Accelerator waits until the base model's size settles mixed_precision="auto"
+    procs = PartialState(cpu=not cuda)
     set_seed(cfg.seed)
-    if not cuda and acc.num_processes > 1:
-        torch.set_num_threads(max(1, (os.cpu_count() or 1) // acc.num_processes))
+    if not cuda and procs.num_processes > 1:
+        torch.set_num_threads(max(1, (os.cpu_count() or 1) // procs.num_processes))
     t_start = time.time()
     out = Path(cfg.out_dir)
-    if acc.is_main_process:
+    if procs.is_main_process:
         out.mkdir(parents=True, exist_ok=True)
         cfg.save(out / CONFIG_FILE)
 
     shards = read_token_shards(cfg.tokens_dir)
     corpus = Corpus.open(_corpus_dir(cfg, shards.info))
     base_dir = out / "base"
-    if acc.is_main_process and not (base_dir / "motion_vocab.json").is_file():
+    if procs.is_main_process and not (base_dir / "motion_vocab.json").is_file():
         _build_base(cfg, shards, corpus, base_dir)
-    acc.wait_for_everyone()
+    procs.wait_for_everyone()
     lm = MotionLM.from_pretrained(base_dir)
+    mp = resolve_mixed_precision(cfg.mixed_precision, cuda=cuda, cuda_bf16=cuda and torch.cuda.is_bf16_supported(),
+                                 n_params=sum(p.numel() for p in lm.model.parameters()),
+                                 cpu_bf16=cpu_has_native_bf16())
+    acc = Accelerator(cpu=not cuda, mixed_precision=mp, gradient_accumulation_steps=cfg.grad_accum)
+    acc.print(f"mixed precision: {mp} (requested {cfg.mixed_precision!r})")
     lm.vocab.check_tokenizer(shards.tokenizer_id, where=str(cfg.tokens_dir))
     builder = ExampleBuilder(lm.tokenizer, lm.vocab)
 
@@ -361,7 +367,7 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
     result = LMTrainResult(out_dir=str(out), steps=state["global_step"], train_loss=last_train, val_loss=last_val,
                            num_processes=acc.num_processes, tokens_seen=int(state["tokens_seen"]), wall_s=wall,
                            tokens_per_s=state["tokens_seen"] / max(wall, 1e-9), grad_norm=grad_norm,
-                           param_checksum=checksum)
+                           param_checksum=checksum, mixed_precision=mp)
     if acc.is_main_process:
         (out / "train_result.json").write_text(json.dumps(asdict(result), indent=2))
     return result

@@ -5,6 +5,7 @@ import os
 
 import numpy as np
 import pytest
+import torch
 
 from being_kit.lm import LMConfig, MotionLM, TokenizerMismatchError, train_lm
 from being_kit.lm.fakes import make_fake_run
@@ -147,3 +148,13 @@ def test_progress_false_silences_the_text_bar(fake_tokens, tmp_path, capfd):
     assert "train_lm" in capfd.readouterr().err
     train_lm(_cfg(fake_tokens, tmp_path / "off", max_steps=2, progress=False))
     assert "train_lm" not in capfd.readouterr().err
+
+
+def test_mixed_precision_auto_keeps_small_models_fp32_and_bf16_runs_on_cpu(fake_tokens, tmp_path):
+    """The tiny model is far below precision.CPU_BF16_MIN_PARAMS; an explicit bf16 trains under CPU autocast."""
+    auto = train_lm(_cfg(fake_tokens, tmp_path / "auto", stages=("align",), max_steps=2))
+    assert auto.mixed_precision == "no"
+    bf16 = train_lm(_cfg(fake_tokens, tmp_path / "bf16", stages=("align",), max_steps=2, mixed_precision="bf16"))
+    assert bf16.mixed_precision == "bf16" and math.isfinite(bf16.train_loss) and math.isfinite(bf16.val_loss)
+    saved = MotionLM.from_pretrained(tmp_path / "bf16").model
+    assert next(saved.parameters()).dtype == torch.float32  # autocast keeps fp32 master weights; they load
