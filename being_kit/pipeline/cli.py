@@ -30,6 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--run-id", help="name of the run folder (default <YYYYmmdd-HHMMSS>-<profile>)")
     p.add_argument("--resume", metavar="RUN_ID", help="continue a run from its first notebook that did not succeed")
     p.add_argument("--only", help="comma-separated notebook numbers or names to run, e.g. 01,02")
+    p.add_argument("--from", dest="branch_from", metavar="RUN_ID",
+                   help="new run reusing RUN_ID's notebooks before the first one in --only (links to their outputs)")
+    p.add_argument("--set", dest="overrides", action="append", metavar="SECTION.NAME=VALUE",
+                   help="override a profile value, e.g. --set 03_train_lm.base_model=smollm2 --set 03.lr=1e-3 "
+                        "(repeatable; SECTION is common, a notebook stem or its number; VALUE is TOML or text)")
     p.add_argument("--notebooks-dir", default="notebooks")
     p.add_argument("--executions-dir", default="executions")
     p.add_argument("--profiles-dir", default="profiles")
@@ -51,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         result = run_pipeline(
             args.profile, run_id=args.run_id, resume=args.resume, only=only, notebooks_dir=args.notebooks_dir,
             executions_dir=args.executions_dir, profiles_dir=args.profiles_dir, log_output=args.log_output,
-            progress=not args.no_progress, dry_run=args.dry_run,
+            progress=not args.no_progress, dry_run=args.dry_run, branch_from=args.branch_from,
+            overrides=args.overrides,
         )
     except (PipelineError, ProfileError) as err:
         print(f"being-kit pipeline: {err}", file=sys.stderr)
@@ -60,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
         print("being-kit pipeline: interrupted; resume with --resume <run-id>", file=sys.stderr)
         return 130
     if args.dry_run:
+        if args.branch_from:
+            print(f"run {result.id} would link the notebooks before {next(iter(result.notebooks))} from "
+                  f"{args.branch_from}")
         print(f"run {result.id} (profile {result.profile}, kernel {result.kernel}) would run:")
         for stem, nb in result.notebooks.items():
             print(f"  {stem}: {json.dumps(nb.parameters)}")

@@ -5,7 +5,8 @@
     [01_data]             # one notebook, by its file stem
     num_sequences = 200
 
-The runner injects `run_dir` and `profile` itself. Papermill only warns about a parameter the notebook does not
+The runner injects `run_dir` and `profile` itself. `apply_overrides` lays command-line `--set SECTION.NAME=VALUE`
+items over a profile (an ablation without a new file); they are checked like the file's own values. Papermill only warns about a parameter the notebook does not
 define; here a name that no notebook (for `[common]`) or not that notebook (for `[NN_name]`) defines is an error,
 raised before anything runs, as is a value whose type contradicts the notebook's default.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,43 @@ def load_profile(profile: str, profiles_dir: str | os.PathLike = "profiles") -> 
             _check_value(where, value)
         (common if section == "common" else notebooks.setdefault(section, {})).update(table)
     return Profile(name=path.stem, path=path, common=common, notebooks=notebooks)
+
+
+def _override_value(text: str) -> Any:
+    """A `--set` value: a TOML literal (`1e-3`, `true`, `"a b"`, `[1, 2]`), else the text itself as a string."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def apply_overrides(profile: Profile, items: list[str] | tuple[str, ...], stems: list[str] | tuple[str, ...] = ()
+                    ) -> Profile:
+    """`profile` with `SECTION.NAME=VALUE` items laid over it; SECTION is `common`, a notebook stem or its number.
+
+    stems: the notebooks that exist, so `03.lr=1e-3` means `[03_train_lm] lr`. Names and types are checked later
+    by `resolve_parameters`, exactly like values from the file.
+    """
+    common = dict(profile.common)
+    notebooks = {k: dict(v) for k, v in profile.notebooks.items()}
+    for item in items:
+        key, sep, text = item.partition("=")
+        section, dot, name = key.strip().rpartition(".")
+        if not sep or not dot or not section or not name:
+            raise ProfileError(f"--set {item!r}: expected SECTION.NAME=VALUE, e.g. 03_train_lm.base_model=smollm2 "
+                               "or common.seed=1")
+        if name in INJECTED:
+            raise ProfileError(f"--set {item!r}: {name!r} is set by the runner")
+        if section != "common" and not NOTEBOOK_NAME.match(section):
+            match = [s for s in stems if s[:2] == section]
+            if len(match) != 1:
+                raise ProfileError(f"--set {item!r}: section {section!r} is not 'common', a notebook stem or the "
+                                   f"number of one (notebooks: {list(stems)})")
+            section = match[0]
+        value = _override_value(text.strip())
+        _check_value(f"--set {item!r}", value)
+        (common if section == "common" else notebooks.setdefault(section, {}))[name] = value
+    return replace(profile, common=common, notebooks=notebooks)
 
 
 def _literal(source: str | None) -> Any:

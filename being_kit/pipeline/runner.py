@@ -4,12 +4,19 @@ A run directory holds each executed copy (`NN_name.ipynb`, readable without a ke
 recorded (`NN_name.metrics.json`), the files the notebooks hand to each other (see docs/architecture.md), and
 `run.json`; `executions/index.jsonl` gets one line per run. The run stops at the first failing notebook and keeps
 what ran; `resume` reruns a run from its first notebook that did not succeed.
+
+`branch_from` starts a new run that reuses another run's earlier notebooks: an ablation of the language model keeps
+the corpus and tokenizer it was measured against. Each notebook names the folders it writes in its metadata
+(`"being_kit": {"outputs": [...]}`); the new run gets symbolic links to those folders of every notebook before the
+first selected one, and copies of their executed copies and metrics. A notebook never runs while one of its outputs
+is a link, so nothing is written into the other run.
 """
 from __future__ import annotations
 
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -20,7 +27,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .metrics import METRICS_SUFFIX, NOTEBOOK_NAME, metrics_path, read_metrics, write_json_atomic
-from .profiles import INJECTED, ProfileError, load_profile, resolve_parameters
+from .profiles import INJECTED, ProfileError, apply_overrides, load_profile, resolve_parameters
 
 RUN_FILE = "run.json"
 INDEX_FILE = "index.jsonl"
@@ -42,7 +49,8 @@ class PipelineError(RuntimeError):
 
 @dataclass
 class NotebookResult:
-    """What happened to one notebook. status: ok | failed | reused (ok in an earlier attempt) | interrupted | not_run."""
+    """What happened to one notebook. status: ok | failed | reused (ok in an earlier attempt) | linked (its outputs
+    are links into the run it branched from) | interrupted | not_run."""
 
     status: str = "not_run"
     duration_s: float | None = None
@@ -66,6 +74,8 @@ class RunResult:
     duration_s: float | None = None
     status: str = "running"
     resumed: bool = False
+    branched_from: str | None = None  # the run whose earlier notebooks' outputs this one links to
+    overrides: list[str] = field(default_factory=list)  # `--set` items laid over the profile
     notebooks: dict[str, NotebookResult] = field(default_factory=dict)
     figures: dict[str, Any] = field(default_factory=dict)
 
@@ -81,6 +91,44 @@ class RunResult:
     def failed(self) -> str | None:
         """The stem of the notebook that failed, if any."""
         return next((k for k, v in self.notebooks.items() if v.status == "failed"), None)
+
+
+def notebook_outputs(path: Path) -> list[str]:
+    """The run-folder entries a notebook writes, from its metadata `being_kit.outputs` (empty when undeclared)."""
+    meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("being_kit", {})
+    outputs = meta.get("outputs", []) if isinstance(meta, dict) else []
+    if not isinstance(outputs, list) or not all(isinstance(o, str) and o and "/" not in o for o in outputs):
+        raise PipelineError(f"{path}: metadata being_kit.outputs must be a list of folder or file names")
+    return outputs
+
+
+def link_earlier_notebooks(source_dir: Path, run_dir: Path, earlier: Sequence[Path]) -> dict[str, "NotebookResult"]:
+    """Make `run_dir` hold the results of `earlier` notebooks from `source_dir`: links to their outputs, copies of
+    their executed notebooks and metrics. Each must have succeeded there. Returns their records (status linked)."""
+    try:
+        before = json.loads((source_dir / RUN_FILE).read_text(encoding="utf-8")).get("notebooks", {})
+    except (OSError, ValueError):
+        before = {}
+    plans = []
+    for p in earlier:
+        if not executed_ok(source_dir, p.stem):
+            raise PipelineError(f"--from {source_dir.name!r}: {p.stem} did not run to the end there "
+                                f"(no {p.stem}.ipynb without errors and {p.stem}{METRICS_SUFFIX} in {source_dir})")
+        outputs = notebook_outputs(p)
+        if not outputs:
+            raise PipelineError(f"--from: {p} declares no outputs (metadata being_kit.outputs), so it cannot be linked")
+        plans.append((p.stem, [o for o in outputs if (source_dir / o).exists()]))
+    run_dir.mkdir(parents=True, exist_ok=True)
+    records = {}
+    for stem, outputs in plans:
+        for name in outputs:
+            (run_dir / name).symlink_to(os.path.relpath(source_dir / name, run_dir), target_is_directory=True)
+        for name in (f"{stem}.ipynb", f"{stem}{METRICS_SUFFIX}"):
+            shutil.copy2(source_dir / name, run_dir / name)
+        old = before.get(stem) or {}
+        records[stem] = NotebookResult(status="linked", duration_s=old.get("duration_s"),
+                                       parameters=old.get("parameters") or {})
+    return records
 
 
 def discover_notebooks(notebooks_dir: str | os.PathLike) -> list[Path]:
@@ -319,12 +367,17 @@ def run_pipeline(
     log_output: bool = False,
     progress: bool = True,
     dry_run: bool = False,
+    branch_from: str | None = None,
+    overrides: Sequence[str] | None = None,
 ) -> RunResult:
     """Run the numbered notebooks with a profile's parameters; returns the run's record (also in run.json).
 
     resume: the id of an earlier run; its profile is reused, notebooks that succeeded are kept, and the run goes on
     from the first that did not. Raises PipelineError / ProfileError before running anything when the set-up is
     wrong; a failing notebook does not raise: the result's status is "failed" and `format_failure` describes it.
+    branch_from: the id of a finished run; the new run links that run's notebooks before the first selected one
+    (see the module docstring). overrides: `SECTION.NAME=VALUE` items over the profile (`apply_overrides`); on
+    resume, the run's own unless given.
     """
     import papermill
 
@@ -349,11 +402,26 @@ def run_pipeline(
         old_file = previous.get("profile_file")
         profile = profile or (old_file if old_file and Path(old_file).is_file() else old_profile)
         run_id = resume
+        if branch_from:
+            raise PipelineError("give --from with a new run, not with --resume (a resumed run keeps its links)")
+        if overrides is None:
+            overrides = previous.get("overrides") or []
     if not profile:
         raise PipelineError("--profile is required (tiny, cpu, a800, or a path to a .toml file)")
 
-    prof = load_profile(profile, profiles_dir)
+    overrides = list(overrides or [])
+    prof = apply_overrides(load_profile(profile, profiles_dir), overrides, [p.stem for p in paths])
     params = resolve_parameters(prof, {p.stem: notebook_parameters(p) for p in paths})
+    earlier: list[Path] = []
+    source_dir = None
+    if branch_from:
+        source_dir = executions_dir / branch_from
+        if not source_dir.is_dir():
+            raise PipelineError(f"--from {branch_from!r}: no run folder {source_dir}")
+        earlier = [p for p in paths if p.stem[:2] < selected[0].stem[:2]]
+        if not earlier:
+            raise PipelineError(f"--from {branch_from!r}: nothing to reuse before {selected[0].stem}; choose the "
+                                "notebooks to run again with --only (e.g. --only 03,04)")
     if not resume:
         if run_id is None:
             run_id = new_run_id(prof.name, executions_dir)
@@ -365,13 +433,27 @@ def run_pipeline(
 
     commit, dirty = git_state(Path(notebooks_dir))
     result = RunResult(id=run_id, profile=prof.name, profile_file=str(prof.path.resolve()), run_dir=run_dir,
-                       git_commit=commit, git_dirty=dirty, kernel=pick_kernel(), started=_now(), resumed=bool(resume))
+                       git_commit=commit, git_dirty=dirty, kernel=pick_kernel(), started=_now(), resumed=bool(resume),
+                       branched_from=branch_from or previous.get("branched_from"), overrides=overrides)
+    for stem, old in previous.get("notebooks", {}).items():  # a branched run keeps its links on resume
+        if old.get("status") == "linked":
+            result.notebooks[stem] = NotebookResult(status="linked", duration_s=old.get("duration_s"),
+                                                    parameters=old.get("parameters") or {})
+    selected = [p for p in selected if p.stem not in result.notebooks]
+    for p in selected:
+        links = [o for o in notebook_outputs(p) if (run_dir / o).is_symlink()]
+        if links:
+            raise PipelineError(f"{p.stem} writes {links}, which are links into another run in {run_dir}; it cannot "
+                                "run here (branch a new run from an earlier notebook: --from with --only)")
     for p in selected:
         result.notebooks[p.stem] = NotebookResult(
             parameters={**params[p.stem], "run_dir": str(run_dir), "profile": prof.name})
     if dry_run:
         return result
 
+    if earlier:
+        linked = link_earlier_notebooks(source_dir, run_dir, earlier)
+        result.notebooks = {**linked, **result.notebooks}
     run_dir.mkdir(parents=True, exist_ok=True)
     added_env = [k for k in KERNEL_ENV if k not in os.environ]
     os.environ.update({k: KERNEL_ENV[k] for k in added_env})  # kernels inherit this process's environment
@@ -380,6 +462,8 @@ def run_pipeline(
     logging.getLogger("papermill").setLevel(logging.WARNING)
     t_run = time.perf_counter()
     bar = _Progress(len(selected), enabled=progress)
+    if earlier:
+        bar.note(f"linked from {branch_from}: " + ", ".join(p.stem for p in earlier))
     rerun = False  # once one notebook reruns, every later one reruns too (its inputs may have changed)
     try:
         for p in selected:
@@ -429,7 +513,8 @@ def run_pipeline(
         bar.close()
         result.ended = _now()
         result.duration_s = round(time.perf_counter() - t_run, 3)
-        result.figures = _merge_figures(run_dir, [s for s, nb in result.notebooks.items() if nb.status in ("ok", "reused")])
+        result.figures = _merge_figures(run_dir, [s for s, nb in result.notebooks.items()
+                                                  if nb.status in ("ok", "reused", "linked")])
         write_json_atomic(run_dir / RUN_FILE, result.to_json())
         append_index(executions_dir, result.to_json(with_parameters=False))
     return result

@@ -11,7 +11,8 @@ from being_kit.pipeline import main
 from being_kit.pipeline.runner import executed_ok, run_pipeline
 
 
-def make_notebook(folder: Path, stem: str, body: str, params: str = "", record: bool = True) -> Path:
+def make_notebook(folder: Path, stem: str, body: str, params: str = "", record: bool = True,
+                  outputs: list[str] | None = None) -> Path:
     """A numbered notebook with a parameters cell (run_dir, profile, seed + `params`), `body`, and record_metrics."""
     cells = [
         new_markdown_cell(f"# {stem}"),
@@ -23,6 +24,8 @@ def make_notebook(folder: Path, stem: str, body: str, params: str = "", record: 
         cells.append(new_code_cell(f"record_metrics(run_dir, {stem!r}, {{'seed': seed, '{stem}_value': value}})"))
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    if outputs is not None:
+        nb.metadata["being_kit"] = {"outputs": outputs}
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{stem}.ipynb"
     nbformat.write(nb, path)
@@ -34,9 +37,9 @@ def project(tmp_path):
     """notebooks/01_first (writes a file for 02), 02_second (fails unless seed == 0), profiles ok.toml, bad.toml."""
     nbs = tmp_path / "notebooks"
     make_notebook(nbs, "01_first", "from pathlib import Path\nPath(run_dir, 'handover.txt').write_text(str(scale))\n"
-                  "value = scale * 2", params="scale = 1.0")
+                  "value = scale * 2", params="scale = 1.0", outputs=["handover.txt"])
     make_notebook(nbs, "02_second", "from pathlib import Path\nassert seed == 0, f'seed is {seed}'\n"
-                  "value = float(Path(run_dir, 'handover.txt').read_text()) + 1")
+                  "value = float(Path(run_dir, 'handover.txt').read_text()) + 1", outputs=[])
     profiles = tmp_path / "profiles"
     profiles.mkdir()
     (profiles / "ok.toml").write_text("[common]\nseed = 0\n[01_first]\nscale = 2.5\n")
@@ -151,3 +154,51 @@ def test_resume_reruns_a_notebook_whose_parameters_changed(project):
     last = index_lines(project)[-1]
     assert {k: v["status"] for k, v in last["notebooks"].items()} == {"01_first": "ok", "02_second": "ok"}
     assert last["figures"]["02_second_value"] == 5.0  # 02 read the handover file 01 rewrote with scale 4
+
+
+def test_set_overrides_a_profile_value_and_is_kept_on_resume(project, capsys):
+    assert cli(project, "--profile", "bad", "--run-id", "r-set", "--set", "01.scale=4", "--set", "02_second.seed=0") == 0
+    run = json.loads((project / "executions" / "r-set" / "run.json").read_text())
+    assert run["overrides"] == ["01.scale=4", "02_second.seed=0"]
+    assert run["figures"]["01_first_value"] == 8.0 and run["notebooks"]["01_first"]["parameters"]["scale"] == 4
+    assert cli(project, "--resume", "r-set") == 0  # same overrides: nothing reruns
+    assert {k: v["status"] for k, v in index_lines(project)[-1]["notebooks"].items()} == {
+        "01_first": "reused", "02_second": "reused"}
+    for bad, says in [("01.scael=2", "scael"), ("scale=2", "SECTION.NAME=VALUE"), ("09.scale=2", "'09'"),
+                      ("01.scale=big", "'big'"), ("01.run_dir=x", "set by the runner")]:
+        assert cli(project, "--profile", "ok", "--set", bad) == 2
+        assert says in capsys.readouterr().err, bad
+
+
+def test_branch_links_the_earlier_notebooks_and_never_writes_into_the_source(project, capsys):
+    assert cli(project, "--profile", "ok", "--run-id", "src") == 0
+    src = project / "executions" / "src"
+    handover = (src / "handover.txt").stat().st_mtime_ns
+    assert cli(project, "--profile", "ok", "--from", "src", "--only", "02", "--run-id", "br") == 0
+    br = project / "executions" / "br"
+    assert (br / "handover.txt").is_symlink() and os.readlink(br / "handover.txt") == "../src/handover.txt"
+    run = json.loads((br / "run.json").read_text())
+    assert run["branched_from"] == "src"
+    assert {k: v["status"] for k, v in run["notebooks"].items()} == {"01_first": "linked", "02_second": "ok"}
+    assert run["notebooks"]["01_first"]["parameters"]["scale"] == 2.5  # what the source ran with
+    assert run["figures"]["01_first_value"] == 5.0 and run["figures"]["02_second_value"] == 3.5
+    # resuming the branch, even asking for 01 again, keeps the link: 01 would write into the source's file
+    assert cli(project, "--resume", "br", "--only", "01,02") == 0
+    assert index_lines(project)[-1]["notebooks"]["01_first"]["status"] == "linked"
+    assert (src / "handover.txt").stat().st_mtime_ns == handover
+    # a notebook whose output is a link in its run folder refuses to run there
+    (br / "run.json").write_text(json.dumps({**run, "notebooks": {}}))
+    assert cli(project, "--resume", "br", "--only", "01") == 2
+    assert "links into another run" in capsys.readouterr().err
+    assert (src / "handover.txt").stat().st_mtime_ns == handover
+
+
+def test_branch_needs_a_finished_source_and_something_to_reuse(project, capsys):
+    (project / "executions" / "empty").mkdir(parents=True)
+    assert cli(project, "--profile", "ok", "--from", "empty", "--only", "02") == 2
+    assert "01_first did not run to the end there" in capsys.readouterr().err
+    assert cli(project, "--profile", "ok", "--from", "nowhere", "--only", "02") == 2
+    assert "no run folder" in capsys.readouterr().err
+    assert cli(project, "--profile", "ok", "--run-id", "src2") == 0
+    assert cli(project, "--profile", "ok", "--from", "src2") == 2
+    assert "nothing to reuse" in capsys.readouterr().err

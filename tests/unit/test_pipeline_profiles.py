@@ -100,3 +100,14 @@ def test_shipped_profiles_load_and_set_the_data_notebook(name):
     assert prof.common["seed"] == 0
     assert prof.notebooks["01_data"]["source"] == "synthetic"
     assert prof.notebooks["01_data"]["num_sequences"] >= 100
+
+
+def test_override_values_read_as_toml_or_text():
+    from being_kit.pipeline.profiles import Profile, apply_overrides
+
+    base = Profile(name="p", path=Path("p.toml"), common={"seed": 0}, notebooks={"03_train_lm": {"lr": 2e-4}})
+    got = apply_overrides(base, ["03.lr=1e-3", "03.stage_steps=700,110", "03_train_lm.base_model=smollm2",
+                                 "common.progress=true", '04_generate.prompt="a b"'], ["03_train_lm", "04_generate"])
+    assert got.notebooks["03_train_lm"] == {"lr": 1e-3, "stage_steps": "700,110", "base_model": "smollm2"}
+    assert got.common == {"seed": 0, "progress": True} and got.notebooks["04_generate"] == {"prompt": "a b"}
+    assert base.notebooks["03_train_lm"] == {"lr": 2e-4}  # the loaded profile itself is unchanged
