@@ -96,20 +96,34 @@ def cpu_precision_section(sizes: list[tuple[str, int, int, int, int]], batch: in
               f"fp32 {fp32:,.0f} tokens/s, bf16 autocast {bf16:,.0f} tokens/s, ratio {bf16 / fp32:.2f}x")
 
 
-def gpu_section(batch: int, seq: int, steps: int) -> None:
+def peak_bf16_tflops(device_name: str) -> float | None:
+    """Dense bf16 peak of a GPU from its name (`BF16_PEAK_TFLOPS`), None for one not listed."""
+    return next((v for k, v in BF16_PEAK_TFLOPS.items() if k in device_name), None)
+
+
+def model_flops_utilisation(n_params: int, tokens_per_s: float, peak_tflops: float | None) -> float | None:
+    """MFU as in PaLM (Chowdhery et al. 2022, App. B) without the attention term: 6 N tokens/s over the peak."""
+    return 6 * n_params * tokens_per_s / (peak_tflops * 1e12) if peak_tflops else None
+
+
+def gpu_section(batch: int, seq: int, steps: int, device: str = "cuda", n_layer: int = 24, n_embd: int = 1024,
+                n_head: int = 16) -> str:
+    """bf16 training tokens/s and MFU of a gpt2-medium-sized model (50,257 text + 1,026 motion tokens); the
+    printed line is returned. The size arguments and `device` exist so that the path runs small on CPU in tests."""
     import torch
     from transformers import GPT2Config, GPT2LMHeadModel
 
-    name = torch.cuda.get_device_name(0)
-    peak = next((v for k, v in BF16_PEAK_TFLOPS.items() if k in name), None)
-    cfg = GPT2Config(n_layer=24, n_embd=1024, n_head=16, n_positions=seq, vocab_size=50257 + 1026)
+    name = torch.cuda.get_device_name(0) if device == "cuda" else f"{device} (test)"
+    cfg = GPT2Config(n_layer=n_layer, n_embd=n_embd, n_head=n_head, n_positions=seq, vocab_size=50257 + 1026)
     model = GPT2LMHeadModel(cfg)
     n = sum(p.numel() for p in model.parameters())
-    tps = train_tokens_per_s(model, batch, seq, steps, device="cuda", bf16=True)
-    flops = 6 * n * tps
-    mfu = f"{flops / (peak * 1e12):.1%}" if peak else "unknown peak"
-    print(f"GPU {name}: gpt2-medium-size ({n / 1e6:.0f}M params) bf16 batch {batch}x{seq}: {tps:,.0f} tokens/s, "
-          f"{flops / 1e12:.1f} TFLOP/s, MFU {mfu}")
+    tps = train_tokens_per_s(model, batch, seq, steps, device=device, bf16=True)
+    mfu = model_flops_utilisation(n, tps, peak_bf16_tflops(name))
+    line = (f"GPU {name}: gpt2-medium-size ({n / 1e6:.0f}M params, {n_layer} x {n_embd}) bf16 batch {batch}x{seq}: "
+            f"{tps:,.0f} tokens/s, {6 * n * tps / 1e12:.1f} TFLOP/s, "
+            f"MFU {'unknown peak' if mfu is None else f'{mfu:.1%}'}")
+    print(line)
+    return line
 
 
 def main(argv: list[str] | None = None) -> None:
