@@ -5,10 +5,11 @@
     [01_data]             # one notebook, by its file stem
     num_sequences = 200
 
-The runner injects `run_dir` and `profile` itself. `apply_overrides` lays command-line `--set SECTION.NAME=VALUE`
-items over a profile (an ablation without a new file); they are checked like the file's own values. Papermill only warns about a parameter the notebook does not
+The runner injects `run_dir` and `profile` itself. Papermill only warns about a parameter the notebook does not
 define; here a name that no notebook (for `[common]`) or not that notebook (for `[NN_name]`) defines is an error,
-raised before anything runs, as is a value whose type contradicts the notebook's default.
+raised before anything runs, as is a value whose type contradicts the notebook's default. `apply_overrides` lays
+command-line `--set SECTION.NAME=VALUE` items over a profile (an ablation without a new file); they are checked
+like the file's own values.
 """
 from __future__ import annotations
 
