@@ -84,7 +84,7 @@ def cpu_precision_section(sizes: list[tuple[str, int, int, int, int]], batch: in
     from ..lm.precision import CPU_BF16_MIN_PARAMS, cpu_has_native_bf16
 
     print(f"CPU mixed precision (native bf16 instructions: {'yes' if cpu_has_native_bf16() else 'no'}; "
-          f"auto picks bf16 on CPU from {CPU_BF16_MIN_PARAMS / 1e6:.0f}M parameters when they are there):")
+          f"mixed_precision='auto' uses bf16 on such CPUs from {CPU_BF16_MIN_PARAMS / 1e6:.0f}M parameters):")
     for label, n_layer, n_embd, n_head, text_vocab in sizes:
         torch.manual_seed(0)
         model = GPT2LMHeadModel(GPT2Config(n_layer=n_layer, n_embd=n_embd, n_head=n_head, n_positions=seq,

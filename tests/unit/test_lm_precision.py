@@ -9,8 +9,8 @@ BIG, SMALL = CPU_BF16_MIN_PARAMS, CPU_BF16_MIN_PARAMS - 1
 @pytest.mark.parametrize("cuda, cuda_bf16, n_params, cpu_bf16, expected", [
     (True, True, SMALL, False, "bf16"),  # bf16 GPUs: always bf16
     (True, False, BIG, True, "no"),  # a GPU without bf16 (e.g. V100): fp32, whatever the host CPU has
-    (False, False, BIG, True, "bf16"),  # native-bf16 CPU, SmolLM2-sized model: 2.7x faster in bf16
-    (False, False, SMALL, True, "no"),  # small models stay fp32 on CPU
+    (False, False, BIG, True, "bf16"),  # native-bf16 CPU, SmolLM2-sized model: 2.7x faster in bf16 here
+    (False, False, SMALL, True, "no"),  # small models keep fp32, the precision their recipes were measured in
     (False, False, BIG, False, "no"),  # emulated bf16: fp32
 ])
 def test_auto(cuda, cuda_bf16, n_params, cpu_bf16, expected):
