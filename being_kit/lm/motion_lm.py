@@ -1,7 +1,8 @@
 """`MotionLM`: a causal LM, its text tokenizer and its motion vocabulary, saved and loaded as one folder.
 
 The folder (`<run_dir>/lm/`) holds `save_pretrained` output of the model and the text tokenizer, `motion_vocab.json`
-(ids of the motion tokens and the motion tokenizer's `tokenizer_id`) and `lm_config.json` (how it was trained).
+(ids of the motion tokens and the motion tokenizer's `tokenizer_id`), `lm_config.json` (how it was trained) and, for
+text-conditioned models, `text_condition.json` + `.safetensors` (`conditioning.TextCondition`).
 A LoRA model is merged before saving, so the folder always loads with plain `AutoModelForCausalLM`.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ class MotionLM:
     tokenizer: Any  # transformers text tokenizer with the motion tokens added
     vocab: MotionVocabulary
     path: Path | None = None
+    condition: Any = None  # conditioning.TextCondition of a text-conditioned model, else None
 
     @classmethod
     def from_pretrained(cls, directory: str | os.PathLike, dtype=None) -> "MotionLM":
@@ -34,7 +36,9 @@ class MotionLM:
         kwargs = {"dtype": dtype} if dtype is not None else {}
         model = AutoModelForCausalLM.from_pretrained(directory, **kwargs)
         model.eval()
-        return cls(model, tok, vocab, directory)
+        from .conditioning import TextCondition
+
+        return cls(model, tok, vocab, directory, TextCondition.load(directory))
 
     def save_pretrained(self, directory: str | os.PathLike, state_dict: dict | None = None) -> Path:
         """Write model, tokenizer and vocabulary into `directory` atomically (temp folder, then rename).
@@ -52,6 +56,8 @@ class MotionLM:
         model.save_pretrained(tmp, **({"state_dict": state_dict} if state_dict is not None else {}))
         self.tokenizer.save_pretrained(tmp)
         self.vocab.save(tmp)
+        if self.condition is not None:
+            self.condition.save(tmp)
         directory.mkdir(parents=True, exist_ok=True)
         for f in tmp.iterdir():  # replace files one by one: the folder may also hold checkpoints/ and logs
             os.replace(f, directory / f.name)

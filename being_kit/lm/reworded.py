@@ -10,6 +10,7 @@ corpus uses (`novel_words` shows which), so a model can only follow it through w
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Iterable
 
 import numpy as np
@@ -63,9 +64,32 @@ def caption_vocabulary(corpus, split: str | None = None) -> set[str]:
     return vocab
 
 
+def training_vocabulary(lm, corpus) -> set[str]:
+    """Every word the language model `lm` can have trained on: the train captions of `corpus`, the words its text
+    condition keeps unmasked, and, when it trained with paraphrase augmentation (`caption_augment` in its
+    `lm_config.json`), every word the paraphrase generator can emit. Novel words are counted against this."""
+    import json
+
+    vocab = caption_vocabulary(corpus, "train")
+    if getattr(lm, "condition", None) is not None:
+        vocab |= set(lm.condition.config.vocabulary)
+    config = Path(lm.path) / "lm_config.json" if getattr(lm, "path", None) else None
+    if config is not None and config.is_file() and json.loads(config.read_text()).get("caption_augment", 0) > 0:
+        from ..data.synthetic.paraphrase import generator_vocabulary
+
+        vocab |= generator_vocabulary()
+    return vocab
+
+
 def novel_words(prompt: str, vocabulary: set[str]) -> list[str]:
     """The words of `prompt` that `vocabulary` lacks, sorted."""
     return sorted(words(prompt) - vocabulary)
+
+
+def novel_word_rate(prompts: Iterable[str], vocabulary: set[str]) -> float:
+    """The fraction of the prompts' words (each prompt's distinct words, counted per prompt) that `vocabulary` lacks."""
+    all_words = [w for p in prompts for w in words(p)]
+    return sum(w not in vocabulary for w in all_words) / len(all_words)
 
 
 def reworded_prompts(actions: Iterable[str] | None = None) -> tuple[list[str], list[str]]:
@@ -85,19 +109,21 @@ def natural_seconds(action: str) -> float:
 
 def reworded_accuracy(lm, classifier, *, vocabulary: set[str] | None = None, temperature: float = 0.8,
                       top_k: int = 0, top_p: float = 0.95, seed: int = 0, guidance_scale: float = 1.0,
-                      motion_tokenizer=None) -> tuple[dict[str, float], list[dict]]:
+                      motion_tokenizer=None, return_generations: bool = False) -> tuple:
     """Action accuracy of motions generated from `REWORDED` prompts (the actions `classifier` knows).
 
     Returns ({"action_acc_reworded", "reworded_num_prompts", "reworded_novel_word_rate"}, one row per prompt with
     its action, prediction and novel words). vocabulary: the training captions' words (`caption_vocabulary`), for the
-    novel-word rate and rows; None skips them."""
+    novel-word rate and rows; None skips them. return_generations: also return the generated features (None where
+    generation failed) and the requested seconds, one per prompt (for `duration_within`)."""
     from .evaluate import classify_generated
     from .generate import generate_motion
 
     prompts, labels = reworded_prompts(classifier.labels)
     if not prompts:
         raise ValueError(f"classifier labels {list(classifier.labels)} name no action of REWORDED")
-    gen = generate_motion(lm, prompts, durations=[natural_seconds(a) for a in labels], temperature=temperature,
+    seconds = [natural_seconds(a) for a in labels]
+    gen = generate_motion(lm, prompts, durations=seconds, temperature=temperature,
                           top_k=top_k, top_p=top_p, seed=seed, guidance_scale=guidance_scale,
                           motion_tokenizer=motion_tokenizer)
     predicted = classify_generated(classifier, gen.features)
@@ -107,6 +133,5 @@ def reworded_accuracy(lm, classifier, *, vocabulary: set[str] | None = None, tem
     figures = {"action_acc_reworded": sum(r["predicted"] == r["action"] for r in rows) / len(rows),
                "reworded_num_prompts": len(rows)}
     if vocabulary is not None:
-        all_words = [w for p in prompts for w in words(p)]
-        figures["reworded_novel_word_rate"] = sum(w not in vocabulary for w in all_words) / len(all_words)
-    return figures, rows
+        figures["reworded_novel_word_rate"] = novel_word_rate(prompts, vocabulary)
+    return (figures, rows, gen.features, seconds) if return_generations else (figures, rows)

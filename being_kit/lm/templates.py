@@ -8,7 +8,11 @@ positions carry loss. Motion spans are always `<som> motion tokens <eom>`.
   motion continuation (first half given, second half answered) and part-level requests from the hierarchical
   captions (`record.parts`). Phrasings are chosen at random so the model does not overfit one wording.
 The prompt format is plain text `"{instruction}\n"` then the answer, then the text tokenizer's eos, which works for
-base models and from-scratch models alike.
+base models and from-scratch models alike. Two optional additions (both off for models trained without them):
+- a length hint `" [4.5 s]"` after the caption (`MotionVocabulary.duration_hint`): the motion's duration, so a
+  requested duration is asked for in the prompt and the model ends the motion near it;
+- a text condition (`conditioning.TextCondition`): `<cond_k>` placeholders open every text-to-motion prompt and carry
+  a frozen sentence encoder's vector of the caption (`Example.cond_text`).
 """
 from __future__ import annotations
 
@@ -73,6 +77,7 @@ class Example:
 
     ids: np.ndarray
     answer_mask: np.ndarray
+    cond_text: str = ""  # the text whose sentence vector fills this example's <cond_k> placeholders ("" = none)
 
     def __post_init__(self) -> None:
         if self.ids.shape != self.answer_mask.shape:
@@ -82,12 +87,39 @@ class Example:
 class ExampleBuilder:
     """Turns (captions, motion tokens) into `Example`s with one text tokenizer and one motion vocabulary."""
 
-    def __init__(self, text_tokenizer, vocab: MotionVocabulary):
+    def __init__(self, text_tokenizer, vocab: MotionVocabulary, condition=None, word_dropout: float = 0.0):
         self.tok = text_tokenizer
         self.vocab = vocab
+        self.condition = condition  # conditioning.TextCondition or None
+        self.word_dropout = word_dropout  # training only: words of the caption tokens hidden at this rate
         self.eos = text_tokenizer.eos_token_id
         if self.eos is None:
             raise ValueError("text tokenizer has no eos_token; set one (examples end with eos)")
+
+    def _slots(self) -> list[int]:
+        return self.condition.slot_ids if self.condition is not None else []
+
+    def caption_tokens_text(self, text: str, rng: random.Random | None = None) -> str:
+        """What the token stream shows of a caption: words the LM never saw become `<unk_word>` (conditioned models),
+        and during training (`rng` given) words are hidden at `word_dropout`."""
+        if self.condition is None:
+            return text
+        from .conditioning import drop_words
+
+        text = self.condition.mask_unknown_words(text)[0]
+        return drop_words(text, self.word_dropout, rng) if rng is not None else text
+
+    def length_hint(self, seconds: float | None) -> list[int]:
+        """Ids of `" [4.5 s]"` (one decimal) when this model's prompts carry durations and `seconds` is given."""
+        if seconds is None or not self.vocab.duration_hint:
+            return []
+        return self.text_ids(f" [{seconds:.1f} s]")
+
+    def seconds_of(self, motion_tokens) -> float:
+        """Duration in seconds of a motion span of `motion_tokens`."""
+        from ..motion.skeleton import FPS
+
+        return len(motion_tokens) // self.vocab.tokens_per_step * self.vocab.downsample / FPS
 
     def text_ids(self, text: str) -> list[int]:
         return list(self.tok(text, add_special_tokens=False)["input_ids"])
@@ -107,26 +139,32 @@ class ExampleBuilder:
                 ids += self.text_ids(piece.format(**fill))
         return ids
 
-    def _example(self, prompt: list[int], answer: list[int]) -> Example:
+    def _example(self, prompt: list[int], answer: list[int], cond_text: str = "") -> Example:
         ids = np.asarray(prompt + answer + [self.eos], dtype=np.int64)
         mask = np.zeros(len(ids), dtype=bool)
         mask[len(prompt):] = True
-        return Example(ids, mask)
+        return Example(ids, mask, cond_text if self.condition is not None else "")
 
-    def alignment(self, caption: str, motion_tokens) -> Example:
+    def alignment(self, caption: str, motion_tokens, *, hint: bool = False, rng: random.Random | None = None) -> Example:
         """Stage 1: `caption \n <som> motion <eom> eos`; the motion span is the answer (same as template "{text}").
-        An empty caption gives the unconditional example `\n <som> motion <eom> eos` (caption dropout)."""
-        return self._example(self.text_ids(caption.strip()) + self.text_ids("\n"), self.motion_ids(motion_tokens))
+        An empty caption gives the unconditional example `\n <som> motion <eom> eos` (caption dropout). hint: add
+        the motion's length (`length_hint`); rng: training-time word dropout of conditioned models."""
+        caption = caption.strip()
+        seconds = self.seconds_of(motion_tokens) if hint else None
+        prompt = self._slots() + self.text_ids(self.caption_tokens_text(caption, rng)) + self.length_hint(seconds)
+        return self._example(prompt + self.text_ids("\n"), self.motion_ids(motion_tokens), caption)
 
-    def text_to_motion_prompt(self, text: str, template: str = "{text}") -> list[int]:
+    def text_to_motion_prompt(self, text: str, template: str = "{text}", seconds: float | None = None) -> list[int]:
         """Prompt ids for generation, ending with a newline; the caller appends `<som>`. The default template
-        "{text}" gives exactly the stage-1 prompt (`alignment`)."""
-        return self.render(template, text=text.strip()) + self.text_ids("\n")
+        "{text}" gives exactly the stage-1 prompt (`alignment`); seconds: the requested length (models trained
+        with length hints)."""
+        text = self.caption_tokens_text(text.strip())
+        return self._slots() + self.render(template, text=text) + self.length_hint(seconds) + self.text_ids("\n")
 
-    def unconditional_motion_prompt(self) -> list[int]:
+    def unconditional_motion_prompt(self, seconds: float | None = None) -> list[int]:
         """The caption-less prompt (`\n`, the caller appends `<som>`): what `alignment("")` starts with, the
         unconditional branch of classifier-free guidance."""
-        return self.text_ids("\n")
+        return self._slots() + self.length_hint(seconds) + self.text_ids("\n")
 
     def instruction(self, task: str, rng: random.Random, texts: Sequence[str], motion_tokens,
                     parts: dict[str, str] | None = None) -> Example | None:
@@ -138,7 +176,10 @@ class ExampleBuilder:
         text = rng.choice(list(texts)).strip()
         nl = self.text_ids("\n")
         if task == "t2m":
-            return self._example(self.render(template, text=text) + nl, self.motion_ids(motion_tokens))
+            hint = self.length_hint(self.seconds_of(motion_tokens)) if self.vocab.duration_hint and rng.random() < 0.5 else []
+            shown = self.caption_tokens_text(text, rng)
+            return self._example(self._slots() + self.render(template, text=shown) + hint + nl,
+                                 self.motion_ids(motion_tokens), text)
         if task == "m2t":
             return self._example(self.render(template, motion=motion_tokens) + nl, self.text_ids(text))
         if task == "continue":

@@ -14,6 +14,7 @@ start from identical weights).
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -26,7 +27,7 @@ import numpy as np
 
 from .base_models import default_learning_rate
 from .config import LMConfig
-from .data import load_texts, rank_block, read_token_shards, stage_rows
+from .data import augmented_captions, load_texts, rank_block, read_token_shards, stage_rows
 from .motion_lm import MotionLM
 from .packing import IGNORE_INDEX
 from .precision import cpu_has_native_bf16, resolve_mixed_precision
@@ -76,9 +77,14 @@ def _build_base(cfg: LMConfig, shards, corpus, base_dir: Path) -> None:
     from .vocab import add_motion_vocabulary
 
     captions = []
-    if cfg.base_model == "default":
-        train_pos = shards.index[shards.splits == "train"]
-        captions = [t for info in load_texts(corpus, train_pos) for t in info.texts]
+    train_pos = shards.index[shards.splits == "train"]
+    train_info = load_texts(corpus, train_pos) if cfg.base_model == "default" or cfg.text_condition else []
+    captions = [t for info in train_info for t in info.texts]
+    if cfg.caption_augment > 0:  # the text tokenizer and word vocabulary also cover the paraphrases it will train on
+        import random
+
+        rng = random.Random(cfg.seed)
+        captions += [t for info in train_info for t in augmented_captions(info, rng, 1)]
     longest = max((len(t) for t in shards.tokens), default=0)
     size = DefaultModelSize(n_layer=cfg.n_layer, n_embd=cfg.n_embd, n_head=cfg.n_head,
                             n_positions=max(cfg.seq_len, 2 * longest + 128), text_vocab_size=cfg.text_vocab_size)
@@ -88,7 +94,30 @@ def _build_base(cfg: LMConfig, shards, corpus, base_dir: Path) -> None:
     vocab = add_motion_vocabulary(model, tok, int(info["token_vocab_size"]), tokenizer_id=shards.tokenizer_id,
                                   tokens_per_step=int(info["tokens_per_step"]), downsample=int(info["downsample"]),
                                   quantizer=str(info.get("quantizer", "")))
-    MotionLM(model, tok, vocab).save_pretrained(base_dir)
+    vocab = dataclasses.replace(vocab, duration_hint=cfg.duration_hint > 0)
+    condition = None
+    if cfg.text_condition:
+        from .conditioning import TextCondition, TextConditionConfig, add_condition_tokens, word_vocabulary
+
+        first, unknown = add_condition_tokens(model, tok, cfg.condition_slots)
+        words = set(word_vocabulary(captions))
+        if cfg.caption_augment > 0:
+            from ..data.synthetic.paraphrase import generator_vocabulary
+
+            words |= generator_vocabulary()
+        condition = TextCondition(TextConditionConfig(
+            text_model=cfg.text_condition, text_dim=_text_dim(cfg.text_condition), n_embd=model.config.hidden_size,
+            num_slots=cfg.condition_slots, first_slot_id=first, unknown_word_id=unknown, vocabulary=sorted(words)))
+    MotionLM(model, tok, vocab, condition=condition).save_pretrained(base_dir)
+
+
+def _text_dim(text_model: str) -> int:
+    """Hidden size of the frozen sentence encoder `text_model` (read from its config, nothing loaded)."""
+    import json as _json
+
+    from ..eval.contrastive import text_model_path
+
+    return int(_json.loads((text_model_path(text_model) / "config.json").read_text())["hidden_size"])
 
 
 def _apply_lora(model, cfg: LMConfig):
@@ -135,14 +164,24 @@ def _set_checkpointing(model, on: bool) -> None:
     getattr(model, f"{prefix}_checkpointing_{'enable' if on else 'disable'}")()
 
 
+def _causal_lm(module):
+    """The causal LM inside a training module (the module itself, or the LM of a `ConditionedCausalLM`)."""
+    from .conditioning import ConditionedCausalLM
+
+    return module.lm if isinstance(module, ConditionedCausalLM) else module
+
+
 def _sample_during_training(model, lm: MotionLM, cfg: LMConfig, step: int, stage: str, out: Path, say) -> None:
     """Greedy text-to-motion for `cfg.sample_prompts` with the weights of this step (tokens only, no decoding);
     printed and appended to `samples.jsonl`, so a notebook shows how generations evolve while it trains."""
     from .generate import generate_motion
 
-    gen = generate_motion(MotionLM(model, lm.tokenizer, lm.vocab), list(cfg.sample_prompts), durations=4.0,
-                          temperature=0.0, decode=False)
+    was_training = lm.condition.training if lm.condition is not None else False
+    gen = generate_motion(MotionLM(model, lm.tokenizer, lm.vocab, condition=lm.condition), list(cfg.sample_prompts),
+                          durations=4.0, temperature=0.0, decode=False)
     model.train()
+    if lm.condition is not None:
+        lm.condition.train(was_training)
     with open(out / "samples.jsonl", "a") as f:
         for text, tokens, status in zip(gen.texts, gen.tokens, gen.status):
             f.write(json.dumps({"step": step, "stage": stage, "prompt": text, "status": status,
@@ -190,7 +229,7 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
     acc = Accelerator(cpu=not cuda, mixed_precision=mp, gradient_accumulation_steps=cfg.grad_accum)
     acc.print(f"mixed precision: {mp} (requested {cfg.mixed_precision!r})")
     lm.vocab.check_tokenizer(shards.tokenizer_id, where=str(cfg.tokens_dir))
-    builder = ExampleBuilder(lm.tokenizer, lm.vocab)
+    builder = ExampleBuilder(lm.tokenizer, lm.vocab, condition=lm.condition, word_dropout=cfg.word_dropout)
 
     # this process's own block of the train and val rows
     train_rows = rank_block(np.flatnonzero(shards.splits == "train"), acc.num_processes, acc.process_index)
@@ -205,6 +244,7 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
         return stage_rows(builder, stage, val_tok if val else train_tok, val_txt if val else train_txt,
                           seq_len=cfg.seq_len, loss=cfg.loss, tasks=cfg.tasks,
                           captions_per_motion=cfg.captions_per_motion, caption_dropout=cfg.caption_dropout,
+                          caption_augment=0.0 if val else cfg.caption_augment, duration_hint=cfg.duration_hint,
                           seed=cfg.seed * 1000 + (0 if val else epoch + 1) + 7919 * acc.process_index)
 
     def agreed_min(n: int) -> int:
@@ -225,6 +265,11 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
         _set_checkpointing(model, True)
     if cfg.lora:
         model = _apply_lora(model, cfg)
+    if lm.condition is not None:
+        from .conditioning import ConditionedCausalLM
+
+        lm.condition.encoder  # load the frozen sentence encoder now, not inside the first step
+        model = ConditionedCausalLM(model, lm.condition.train())
     lr = cfg.lr or default_learning_rate(lm.model)
     decay = [p for n, p in model.named_parameters() if p.requires_grad and p.ndim >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.requires_grad and p.ndim < 2]
@@ -262,10 +307,27 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
             with open(log_path, "a") as f:
                 f.write(json.dumps(entry) + "\n")
 
-    def run_batch(ids: np.ndarray, labels: np.ndarray):
-        inp = torch.as_tensor(ids, device=acc.device)
-        lab = torch.as_tensor(labels, device=acc.device)
-        return model(input_ids=inp, attention_mask=torch.ones_like(inp), labels=lab).loss  # packed: no padding
+    text_tables: dict[int, torch.Tensor] = {}  # sentence vectors of each packed epoch's cond_texts
+
+    def text_table(packed) -> torch.Tensor | None:
+        if lm.condition is None or packed.cond_index is None:
+            return None
+        if id(packed) not in text_tables:
+            text_tables.clear()
+            vectors = lm.condition.encode_texts(list(packed.cond_texts)) if packed.cond_texts else np.zeros((0, 1))
+            text_tables[id(packed)] = torch.as_tensor(vectors, dtype=torch.float32)
+        return text_tables[id(packed)]
+
+    def run_batch(packed, sl):
+        inp = torch.as_tensor(packed.input_ids[sl], device=acc.device)
+        lab = torch.as_tensor(packed.labels[sl], device=acc.device)
+        kwargs = {}
+        table = text_table(packed)
+        if table is not None:
+            index = packed.cond_index[sl]
+            kwargs = {"text_vectors": table[index[index >= 0]].to(acc.device),
+                      "where": torch.as_tensor(index >= 0, device=acc.device)}
+        return model(input_ids=inp, attention_mask=torch.ones_like(inp), labels=lab, **kwargs).loss  # no padding
 
     @torch.no_grad()
     def val_loss(stage: str) -> float:
@@ -278,7 +340,7 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
         for b in range(n):
             sl = slice(b * cfg.batch_size, (b + 1) * cfg.batch_size)
             tokens = int((packed.labels[sl][:, 1:] != IGNORE_INDEX).sum())
-            total += torch.tensor([run_batch(packed.input_ids[sl], packed.labels[sl]).item() * tokens, tokens],
+            total += torch.tensor([run_batch(packed, sl).item() * tokens, tokens],
                                   device=acc.device)
         model.train()
         total = acc.reduce(total, reduction="sum")
@@ -304,7 +366,7 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
             for b in range(state["batch"], max(n_batches, cfg.grad_accum)):
                 sl = order[np.arange(b * cfg.batch_size, (b + 1) * cfg.batch_size) % len(order)]
                 with acc.accumulate(model):
-                    loss = run_batch(packed.input_ids[sl], packed.labels[sl])
+                    loss = run_batch(packed, sl)
                     acc.backward(loss)
                     if acc.sync_gradients:
                         grad_norm = float(acc.clip_grad_norm_(model.parameters(), cfg.max_grad_norm))
@@ -329,7 +391,7 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
                     bar.set_postfix(loss=f"{last_train:.3f}", stage=stage)
                     window, window_tokens, t_window = [], 0, time.time()
                 if cfg.sample_every and step % cfg.sample_every == 0 and acc.is_main_process:
-                    _sample_during_training(acc.unwrap_model(model), lm, cfg, step, stage, out, acc.print)
+                    _sample_during_training(_causal_lm(acc.unwrap_model(model)), lm, cfg, step, stage, out, acc.print)
                 if cfg.checkpoint_every and step % cfg.checkpoint_every == 0 and not done:
                     _save_checkpoint(acc, out, dict(state, wall_s=elapsed()))
                 if done:
@@ -355,12 +417,17 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
     unwrapped = acc.unwrap_model(model)
     checksum = float(sum(p.detach().float().sum().item() for p in unwrapped.parameters()))
     full_state = acc.get_state_dict(model) if not cfg.lora else None
+    if full_state is not None and lm.condition is not None:
+        full_state, cond_state = unwrapped.split_state_dict(full_state)
+        if acc.is_main_process:
+            lm.condition.load_state_dict(cond_state)
     if acc.is_main_process:
-        final = unwrapped.merge_and_unload() if cfg.lora else unwrapped
+        causal = _causal_lm(unwrapped)
+        final = causal.merge_and_unload() if cfg.lora else causal
         final.config.use_cache = True
         if cfg.gradient_checkpointing:
             _set_checkpointing(final, False)
-        MotionLM(final, lm.tokenizer, lm.vocab).save_pretrained(out, state_dict=full_state)
+        MotionLM(final, lm.tokenizer, lm.vocab, condition=lm.condition).save_pretrained(out, state_dict=full_state)
         cfg.save(out / CONFIG_FILE)
     acc.wait_for_everyone()
     wall = elapsed()

@@ -45,6 +45,7 @@ class MotionVocabulary:
     tokens_per_step: int = 1
     downsample: int = 4
     quantizer: str = ""
+    duration_hint: bool = False  # prompts carry the motion's length (" [4.5 s]", see templates.length_hint)
 
     def __post_init__(self) -> None:
         if self.token_vocab_size < 1:

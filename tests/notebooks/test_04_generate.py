@@ -21,6 +21,23 @@ def test_metrics_are_present_and_in_range(tiny_run):
     assert m["reworded_novel_word_rate"] > 0.3  # prompts worded unlike the training captions
 
 
+def test_free_form_prompts_and_durations_are_scored(tiny_run):
+    m = harness.metrics_of(tiny_run, STEM)
+    harness.assert_finite(m, "action_acc_freeform", "freeform_num_prompts", "freeform_action_hit_rate",
+                          "freeform_side_checked", "freeform_novel_word_rate", "duration_within_25pct",
+                          "duration_ratio_mean")
+    for key in ("action_acc_freeform", "freeform_action_hit_rate", "freeform_novel_word_rate", "duration_within_25pct"):
+        assert 0.0 <= m[key] <= 1.0, key
+    assert m["freeform_num_prompts"] >= 1 and m["freeform_side_checked"] >= 0
+    # the side accuracy exists only where a recognised action had a side to check (record_metrics refuses NaN)
+    if m["freeform_side_checked"]:
+        harness.assert_finite(m, "freeform_side_acc")
+        assert 0.0 <= m["freeform_side_acc"] <= 1.0
+    else:
+        assert "freeform_side_acc" not in m
+    assert 0.0 < m["duration_ratio_mean"] <= 2.0  # loose: the requested duration bounds a motion's length
+
+
 def test_generations_are_exported_with_an_index(tiny_run):
     harness.metrics_of(tiny_run, STEM)
     folder = tiny_run.run_dir / "generations"

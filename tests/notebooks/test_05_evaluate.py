@@ -26,6 +26,29 @@ def test_metrics_are_present_finite_and_plausible(tiny_run):
         assert 0.0 <= m["action_acc_real"] <= 1.0
 
 
+M2T_RATES = ("m2t_r_precision_top1", "m2t_r_precision_top2", "m2t_r_precision_top3", "m2t_bleu1", "m2t_bleu4",
+             "m2t_rouge_l", "m2t_bertscore_f1_minilm",
+             "m2t_r_precision_top1_real", "m2t_r_precision_top2_real", "m2t_r_precision_top3_real")
+
+
+def test_motion_to_text_figures(tiny_run):
+    """The tiny run has a language model (03), so 05 captions test motions and records MotionGPT's M2T figures."""
+    m = harness.metrics_of(tiny_run, STEM)
+    harness.assert_finite(m, *M2T_RATES, "m2t_mm_dist", "m2t_cider", "m2t_num_samples", "m2t_num_empty",
+                          "m2t_mm_dist_real")
+    for key in M2T_RATES:
+        assert 0.0 <= m[key] <= 1.0, (key, m[key])
+    for suffix in ("", "_real"):
+        assert m[f"m2t_r_precision_top1{suffix}"] <= m[f"m2t_r_precision_top2{suffix}"] \
+            <= m[f"m2t_r_precision_top3{suffix}"]
+        assert m[f"m2t_mm_dist{suffix}"] >= 0.0
+    assert m["m2t_cider"] >= 0.0
+    assert m["m2t_num_samples"] >= 32 and 0 <= m["m2t_num_empty"] <= m["m2t_num_samples"]
+    shown = [out for c in harness.executed_cells(tiny_run, STEM) for out in c.get("outputs", [])
+             if "ground_truth" in "".join(out.get("data", {}).get("text/plain", ""))]
+    assert shown, "the executed copy should show the table of ground-truth and generated captions"
+
+
 def test_table_files_have_a_row_per_stage(tiny_run):
     m = harness.metrics_of(tiny_run, STEM)
     data = json.loads((tiny_run.run_dir / "eval" / "table.json").read_text())
