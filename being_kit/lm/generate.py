@@ -9,6 +9,7 @@ and to joints with `being_kit.motion`.
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -265,7 +266,9 @@ def generate_motion(model, texts: Sequence[str], *, motion_tokenizer=None, durat
     eos = lm.tokenizer.eos_token_id
     step_s = v.downsample / FPS
     max_tok = [max(1, int(d * FPS) // v.downsample) * v.tokens_per_step for d in durs]
-    min_tok = [int(m * min_duration_ratio) // v.tokens_per_step * v.tokens_per_step for m in max_tok]
+    # the floor rounds up to whole steps (rounding down put motions of a 6.3 s request at 73% of it)
+    min_tok = [min(m, math.ceil(min_duration_ratio * d * FPS / v.downsample - 1e-9) * v.tokens_per_step)
+               for m, d in zip(max_tok, durs)]
     result = GeneratedMotions(texts=texts, tokens=[], status=[], requested_s=durs)
     room: list[int] = []  # motion tokens each prompt's context can hold
     for a in range(0, len(texts), batch_size):

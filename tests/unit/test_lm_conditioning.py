@@ -103,6 +103,9 @@ def test_requested_durations_are_honoured_and_early_ends_are_explained(condition
                           temperature=0.8, guidance_scale=2.0)
     assert gen.status == ["ok", "ok"] and gen.requested_s == [2.0, 1.6]
     assert all(0.75 * r <= s <= r for s, r in zip(gen.seconds(), gen.requested_s)) and gen.ended_early == ["", ""]
+    odd = generate_motion(conditioned_lm, ["a person walks forward"] * 4, durations=[1.3, 1.5, 1.7, 1.9], decode=False)
+    step = conditioned_lm.vocab.downsample / 20
+    assert all(len(t) * step >= 0.75 * r - 1e-9 for t, r in zip(odd.tokens, odd.requested_s))  # floor rounds up
     free = generate_motion(conditioned_lm, ["a person walks forward"], durations=2.0, min_duration_ratio=0.0,
                            temperature=0.8)
     assert free.status == ["ok"]
