@@ -307,16 +307,19 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
             with open(log_path, "a") as f:
                 f.write(json.dumps(entry) + "\n")
 
-    text_tables: dict[int, torch.Tensor] = {}  # sentence vectors of each packed epoch's cond_texts
+    # sentence vectors of the cond_texts of the packed rows in use (train epoch or val); the rows object itself is
+    # kept beside its table, because an id() of freed rows can come back for new ones
+    text_tables: list[tuple[object, torch.Tensor]] = []
 
     def text_table(packed) -> torch.Tensor | None:
         if lm.condition is None or packed.cond_index is None:
             return None
-        if id(packed) not in text_tables:
-            text_tables.clear()
-            vectors = lm.condition.encode_texts(list(packed.cond_texts)) if packed.cond_texts else np.zeros((0, 1))
-            text_tables[id(packed)] = torch.as_tensor(vectors, dtype=torch.float32)
-        return text_tables[id(packed)]
+        for rows, table in text_tables:
+            if rows is packed:
+                return table
+        vectors = lm.condition.encode_texts(list(packed.cond_texts)) if packed.cond_texts else np.zeros((0, 1))
+        text_tables[:] = text_tables[-1:] + [(packed, torch.as_tensor(vectors, dtype=torch.float32))]
+        return text_tables[-1][1]
 
     def run_batch(packed, sl):
         inp = torch.as_tensor(packed.input_ids[sl], device=acc.device)
