@@ -118,14 +118,10 @@ class _Always:
 
 @pytest.fixture(scope="module")
 def tiny_lm(tmp_path_factory):
-    from being_kit.lm import LMConfig, MotionLM, train_lm
-    from being_kit.lm.fakes import make_fake_run
+    from _tiny_lm import train_tiny_lm
 
     root = tmp_path_factory.mktemp("freeform")
-    tokens = make_fake_run(root, n=32)
-    train_lm(LMConfig(tokens_dir=str(tokens), out_dir=str(root / "lm"), n_layer=1, n_embd=32, n_head=2,
-                      text_vocab_size=300, seq_len=64, batch_size=4, max_steps=2, warmup_steps=1, log_every=1))
-    return MotionLM.from_pretrained(root / "lm"), root
+    return train_tiny_lm(root), root
 
 
 def test_freeform_accuracy_scores_windows_in_order(tiny_lm):

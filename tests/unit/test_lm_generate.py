@@ -5,21 +5,18 @@ import numpy as np
 import pytest
 import torch
 
-from being_kit.lm import LMConfig, MotionLM, TokenizerMismatchError, caption_motion, generate_motion, train_lm
-from being_kit.lm.fakes import make_fake_run
+from being_kit.lm import TokenizerMismatchError, caption_motion, generate_motion
 from being_kit.lm.generate import MotionSpanConstraint, parse_motion_span
 from being_kit.lm.vocab import MotionVocabulary
+
+from _tiny_lm import train_tiny_lm
 
 V = MotionVocabulary(token_vocab_size=8, first_motion_id=12, som_id=10, eom_id=11, tokenizer_id="t", tokens_per_step=2)
 
 
 @pytest.fixture(scope="module")
 def lm(tmp_path_factory):
-    run = tmp_path_factory.mktemp("run")
-    tokens = make_fake_run(run, n=32)
-    train_lm(LMConfig(tokens_dir=str(tokens), out_dir=str(run / "lm"), n_layer=1, n_embd=32, n_head=2,
-                      text_vocab_size=300, seq_len=64, batch_size=4, max_steps=3, warmup_steps=1, log_every=1))
-    return MotionLM.from_pretrained(run / "lm")
+    return train_tiny_lm(tmp_path_factory.mktemp("run"), max_steps=3)
 
 
 def test_parse_motion_span_statuses():
@@ -91,11 +88,7 @@ def test_generation_follows_the_prompt_after_training(tmp_path):
     the training captions use mostly the right band (chance is 1/4)."""
     from being_kit.lm.fakes import ACTIONS, PHRASES, action_band
 
-    tokens = make_fake_run(tmp_path, n=32)
-    train_lm(LMConfig(tokens_dir=str(tokens), out_dir=str(tmp_path / "lm"), n_layer=1, n_embd=64, n_head=2,
-                      text_vocab_size=300, seq_len=64, batch_size=4, max_steps=150, warmup_steps=4, log_every=50,
-                      lr=3e-3))
-    lm = MotionLM.from_pretrained(tmp_path / "lm")
+    lm = train_tiny_lm(tmp_path, max_steps=150, n_embd=64, warmup_steps=4, log_every=50, lr=3e-3)
     prompts = [PHRASES[a][k] for a in ACTIONS for k in range(3)]
     g = generate_motion(lm, prompts, durations=2.0, temperature=0.0, decode=False, template="{text}")
     band = action_band(lm.vocab.token_vocab_size)

@@ -4,10 +4,11 @@ import pytest
 
 from being_kit.data.synthetic import FAMILY_NAMES, make_action
 from being_kit.data.synthetic.captions import JOINERS, SUBJECTS, _phrases, part_captions
-from being_kit.lm import LMConfig, MotionLM, train_lm
 from being_kit.lm.fakes import make_fake_run
 from being_kit.lm.reworded import (REWORDED, caption_vocabulary, novel_words, reworded_accuracy, reworded_prompts,
                                    words)
+
+from _tiny_lm import train_tiny_lm
 
 
 def _synthetic_caption_words(draws: int = 12) -> set[str]:
@@ -54,10 +55,7 @@ class _AlwaysWalk:
 
 
 def test_accuracy_counts_matches_per_prompt(tmp_path):
-    tokens = make_fake_run(tmp_path, n=32)
-    train_lm(LMConfig(tokens_dir=str(tokens), out_dir=str(tmp_path / "lm"), n_layer=1, n_embd=32, n_head=2,
-                      text_vocab_size=300, seq_len=64, batch_size=4, max_steps=2, warmup_steps=1, log_every=1))
-    lm = MotionLM.from_pretrained(tmp_path / "lm")
+    lm = train_tiny_lm(tmp_path)
     figures, rows = reworded_accuracy(lm, _AlwaysWalk(), vocabulary={"a", "the", "person"}, seed=0)
     n_walk = len(REWORDED["walk"])
     assert figures["reworded_num_prompts"] == len(rows) == sum(len(REWORDED[a]) for a in _AlwaysWalk.labels)
@@ -76,9 +74,7 @@ def test_guidance_sweep_on_a_run(tmp_path, capsys):
     tokens = make_fake_run(tmp_path, n=48)
     with pytest.raises(FileNotFoundError, match=str(tmp_path / "lm")):
         sweep(tmp_path, [1.0])
-    train_lm(LMConfig(tokens_dir=str(tokens), out_dir=str(tmp_path / "lm"), n_layer=1, n_embd=32, n_head=2,
-                      text_vocab_size=300, seq_len=64, batch_size=4, max_steps=2, warmup_steps=1, log_every=1,
-                      caption_dropout=0.3))
+    train_tiny_lm(tmp_path, tokens=tokens, caption_dropout=0.3)
     with pytest.raises(ValueError, match="scales"):
         sweep(tmp_path, [0.0])
     table = sweep(tmp_path, [1.0, 2.0], prompts=4, classifier_steps=5, progress=False)
