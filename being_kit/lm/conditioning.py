@@ -13,8 +13,15 @@ A prompt whose caption was dropped (classifier-free guidance's unconditional bra
 vector replaces them: the placeholders' own embedding rows are the learned "no text" condition, so the plain model on
 plain ids is the unconditional model and transformers' guidance processor needs no change.
 
-Files in the LM folder: `text_condition.json` (config, token ids, training word vocabulary) and
-`text_condition.safetensors` (the projection).
+Neighbour projection (`neighbours` > 0, built by training's `condition_bank`): at generation a prompt's vector is
+replaced by the similarity-weighted mean of its k nearest vectors among a bank of the training prompts' vectors. A
+prompt in words the LM never saw lands where no training vector lies, and the LM's reading of that region is
+arbitrary; its nearest training prompts (by the pretrained encoder's similarity) are where the LM learned what a
+meaning looks like. Measured on the cpu run's LM (pilot D): reworded 0.46 raw, 0.65 projected (k 30, temperature
+0.05); held-out 0.953 -> 0.938. Training always sees the raw vectors.
+
+Files in the LM folder: `text_condition.json` (config, token ids, training word vocabulary),
+`text_condition.safetensors` (the projection) and, with a bank, `text_condition_bank.safetensors`.
 """
 from __future__ import annotations
 
@@ -30,6 +37,7 @@ import torch
 from torch import nn
 
 CONDITION_FILE, CONDITION_WEIGHTS = "text_condition.json", "text_condition.safetensors"
+CONDITION_BANK = "text_condition_bank.safetensors"
 CONDITION_TOKEN_FORMAT, UNKNOWN_WORD = "<cond_{}>", "<unk_word>"
 _WORD = re.compile(r"[A-Za-z]+(?:[-'][A-Za-z]+)*")
 
@@ -45,11 +53,17 @@ class TextConditionConfig:
     first_slot_id: int = -1  # LM id of <cond_0>; <cond_k> = first_slot_id + k
     unknown_word_id: int = -1  # LM id of <unk_word>
     vocabulary: list[str] = field(default_factory=list)  # lower-case words of the training captions
+    neighbours: int = 0  # generation: project prompt vectors onto their k nearest bank vectors (0 = raw vectors)
+    neighbour_temperature: float = 0.05  # softmax temperature over the neighbours' cosine similarities
 
     def __post_init__(self) -> None:
         for name in ("text_dim", "n_embd", "num_slots"):
             if int(getattr(self, name)) < 1:
                 raise ValueError(f"TextConditionConfig.{name}: expected >= 1, got {getattr(self, name)}")
+        if int(self.neighbours) < 0:
+            raise ValueError(f"TextConditionConfig.neighbours: expected >= 0 (0 = raw vectors), got {self.neighbours}")
+        if not float(self.neighbour_temperature) > 0:
+            raise ValueError(f"TextConditionConfig.neighbour_temperature: expected > 0, got {self.neighbour_temperature}")
 
 
 class TextCondition(nn.Module):
@@ -63,6 +77,7 @@ class TextCondition(nn.Module):
         nn.init.zeros_(self.proj.bias)
         self._vocab = set(config.vocabulary)
         self._encoder = None
+        self.bank: torch.Tensor | None = None  # (m, text_dim) unit vectors of training prompts; not trained
 
     # ---- ids
     @property
@@ -85,6 +100,41 @@ class TextCondition(nn.Module):
     def encode_texts(self, texts: Sequence[str]) -> np.ndarray:
         """(n, text_dim) unit sentence vectors of `texts` (cached per distinct text by the encoder)."""
         return self.encoder.encode(list(texts))
+
+    def set_bank(self, vectors: np.ndarray | torch.Tensor, neighbours: int | None = None) -> None:
+        """Keep `vectors` (m, text_dim), the training prompts' sentence vectors, as the neighbour bank."""
+        bank = torch.as_tensor(np.asarray(vectors, dtype=np.float32))
+        if bank.ndim != 2 or bank.shape[1] != self.config.text_dim or len(bank) == 0:
+            raise ValueError(f"bank: expected (m >= 1, {self.config.text_dim}) vectors, got {tuple(bank.shape)}")
+        if not torch.isfinite(bank).all():
+            raise ValueError("bank: holds NaN or inf")
+        self.bank = nn.functional.normalize(bank, dim=-1)
+        if neighbours is not None:
+            if neighbours < 0:
+                raise ValueError(f"neighbours: expected >= 0, got {neighbours}")
+            self.config.neighbours = int(neighbours)
+
+    def project(self, vectors: np.ndarray, neighbours: int | None = None) -> np.ndarray:
+        """(n, text_dim) unit vectors -> the softmax-weighted mean of each one's `neighbours` nearest bank vectors
+        (default `config.neighbours`; 0 returns `vectors` unchanged)."""
+        k = self.config.neighbours if neighbours is None else int(neighbours)
+        if k < 0:
+            raise ValueError(f"neighbours: expected >= 0 (0 = raw vectors), got {k}")
+        if k == 0 or len(vectors) == 0:
+            return vectors
+        if self.bank is None:
+            raise ValueError(f"neighbours={k}: this model has no neighbour bank ({CONDITION_BANK}); "
+                             "train with condition_bank > 0 or pass neighbours=0")
+        q = torch.as_tensor(np.asarray(vectors, dtype=np.float32))
+        sims = q @ self.bank.T
+        top, idx = sims.topk(min(k, len(self.bank)), dim=1)
+        weights = torch.softmax(top / self.config.neighbour_temperature, dim=1)
+        mean = (weights.unsqueeze(-1) * self.bank[idx]).sum(1)
+        return nn.functional.normalize(mean, dim=-1).numpy().astype(np.asarray(vectors).dtype, copy=False)
+
+    def prompt_vectors(self, texts: Sequence[str], neighbours: int | None = None) -> np.ndarray:
+        """Generation's sentence vectors of `texts`: encoded, then projected onto the bank (`project`)."""
+        return self.project(self.encode_texts(texts), neighbours)
 
     def mask_unknown_words(self, text: str) -> tuple[str, list[str]]:
         """(`text` with words outside the training vocabulary replaced by `<unk_word>`, the words replaced)."""
@@ -129,9 +179,17 @@ class TextCondition(nn.Module):
         from safetensors.torch import save_file
 
         directory = Path(directory)
-        save_file({k: v.detach().float().contiguous() for k, v in self.state_dict().items()},
-                  str(directory / CONDITION_WEIGHTS))
-        (directory / CONDITION_FILE).write_text(json.dumps(asdict(self.config), indent=1))
+
+        def replace(name: str, write) -> None:  # each file whole or not at all (a rebuilt bank rewrites in place)
+            tmp = directory / f".{name}.tmp"
+            write(tmp)
+            os.replace(tmp, directory / name)
+
+        replace(CONDITION_WEIGHTS, lambda f: save_file(
+            {k: v.detach().float().contiguous() for k, v in self.state_dict().items()}, str(f)))
+        if self.bank is not None:
+            replace(CONDITION_BANK, lambda f: save_file({"bank": self.bank.half().contiguous()}, str(f)))
+        replace(CONDITION_FILE, lambda f: f.write_text(json.dumps(asdict(self.config), indent=1)))
 
     @classmethod
     def load(cls, directory: str | os.PathLike) -> "TextCondition | None":
@@ -150,6 +208,17 @@ class TextCondition(nn.Module):
         if not weights.is_file():
             raise FileNotFoundError(f"{weights}: missing beside {CONDITION_FILE}")
         cond.load_state_dict(load_file(str(weights)))
+        bank = directory / CONDITION_BANK
+        if bank.is_file():
+            try:
+                cond.set_bank(load_file(str(bank))["bank"].float())
+            except (KeyError, ValueError, OSError, RuntimeError) as e:  # safetensors raises its own SafetensorError
+                raise ValueError(f"{bank}: not a neighbour bank ({e})") from None
+            except Exception as e:
+                raise ValueError(f"{bank}: unreadable ({type(e).__name__}: {e})") from None
+        elif cond.config.neighbours > 0:
+            raise FileNotFoundError(f"{bank}: missing, and {CONDITION_FILE} asks for {cond.config.neighbours} "
+                                    "neighbours")
         return cond.eval()
 
 

@@ -38,6 +38,9 @@ class LMConfig:
     condition_slots: int = 2  # prefix vectors per prompt
     word_dropout: float = 0.0  # conditioned models: caption words hidden from the token stream at this rate
     condition_noise: float = 0.0  # conditioned models: Gaussian noise (per dimension) on the training sentence vectors
+    condition_bank: int = 0  # conditioned models: training prompts whose vectors form generation's neighbour bank
+    condition_neighbours: int = 30  # with a bank: a prompt's vector -> weighted mean of its k nearest bank vectors
+    condition_neighbour_temperature: float = 0.05  # softmax temperature over those neighbours' cosine similarities
     # optimisation
     epochs: int = 1  # per stage
     max_steps: int = 0  # optimizer steps per stage; 0 = epochs decide
@@ -107,6 +110,14 @@ class LMConfig:
             raise ValueError(f"condition_slots: expected >= 1, got {self.condition_slots}")
         if self.condition_noise < 0:
             raise ValueError(f"condition_noise: expected >= 0 (0 = none), got {self.condition_noise}")
+        if self.condition_bank < 0 or self.condition_neighbours < 0:
+            raise ValueError(f"condition_bank and condition_neighbours: expected >= 0 (0 = none), got "
+                             f"{self.condition_bank}, {self.condition_neighbours}")
+        if self.condition_bank and not self.text_condition:
+            raise ValueError("condition_bank needs text_condition (the bank holds the encoder's sentence vectors)")
+        if not self.condition_neighbour_temperature > 0:
+            raise ValueError(f"condition_neighbour_temperature: expected > 0, got "
+                             f"{self.condition_neighbour_temperature}")
         if self.word_dropout and not self.text_condition:
             raise ValueError("word_dropout needs text_condition (hidden words are read from the sentence vector)")
         if not 0.0 <= self.caption_dropout < 1.0:

@@ -43,10 +43,10 @@ def classify_generated(classifier, features) -> list[str | None]:
 def action_accuracy(lm, corpus, *, classifier=None, classifier_config: Any = None, split: str = "test",
                     limit: int = 64, seed: int = 0, temperature: float = 0.8, top_k: int = 0, top_p: float = 0.95,
                     motion_tokenizer=None, guidance_scale: float = 1.0, min_duration_ratio: float = 0.75,
-                    return_generations: bool = False) -> dict[str, float] | tuple:
+                    return_generations: bool = False, text_neighbours: int | None = None) -> dict[str, float] | tuple:
     """{"action_acc_real", "action_acc_generated", "generation_ok_rate", "num_prompts"} on held-out prompts.
-    guidance_scale, min_duration_ratio: as `generate_motion` takes them (0: the model ends each motion when it
-    likes, the ablation of the duration bound). return_generations: return
+    guidance_scale, min_duration_ratio, text_neighbours: as `generate_motion` takes them (min_duration_ratio 0: the
+    model ends each motion when it likes, the ablation of the duration bound). return_generations: return
     (figures, generated features (None where generation failed), requested seconds per prompt) instead, for
     `duration_within`."""
     from ..eval.action_classifier import train_action_classifier
@@ -61,7 +61,8 @@ def action_accuracy(lm, corpus, *, classifier=None, classifier_config: Any = Non
     requested = [min(d, 10.0) for d in durations]
     gen = generate_motion(lm, prompts, durations=requested, temperature=temperature,
                           top_k=top_k, top_p=top_p, seed=seed, motion_tokenizer=motion_tokenizer,
-                          guidance_scale=guidance_scale, min_duration_ratio=min_duration_ratio)
+                          guidance_scale=guidance_scale, min_duration_ratio=min_duration_ratio,
+                          text_neighbours=text_neighbours)
     predicted = classify_generated(classifier, gen.features)
     hits = sum(p == label for p, label in zip(predicted, labels))
     figures = {"action_acc_real": float(acc_real), "action_acc_generated": hits / len(prompts),

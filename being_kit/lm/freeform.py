@@ -284,7 +284,8 @@ def freeform_prompts(actions: Iterable[str] | None = None) -> list[FreeformPromp
 
 def freeform_accuracy(lm, classifier, *, vocabulary: set[str] | None = None, temperature: float = 0.8,
                       top_k: int = 0, top_p: float = 0.95, seed: int = 0, guidance_scale: float = 1.0,
-                      motion_tokenizer=None, return_generations: bool = False) -> tuple:
+                      motion_tokenizer=None, return_generations: bool = False,
+                      text_neighbours: int | None = None) -> tuple:
     """Action accuracy of motions generated from the `FREEFORM` prompts whose actions `classifier` knows.
 
     Scoring: each prompt is generated at its requested duration. A motion for k actions is split into k equal time
@@ -298,7 +299,8 @@ def freeform_accuracy(lm, classifier, *, vocabulary: set[str] | None = None, tem
     rows: per prompt its actions, the prediction per window, expected and found sides, novel words).
     vocabulary: the training captions' words (`caption_vocabulary`); None skips the novel words.
     return_generations: also return the generated features (None where generation failed) and the requested
-    seconds, one per prompt (for `duration_within`)."""
+    seconds, one per prompt (for `duration_within`).
+    text_neighbours: as `generate_motion` (None: the model's neighbour projection; 0: raw sentence vectors)."""
     from .generate import generate_motion
 
     prompts = freeform_prompts(classifier.labels)
@@ -306,7 +308,8 @@ def freeform_accuracy(lm, classifier, *, vocabulary: set[str] | None = None, tem
         raise ValueError(f"classifier labels {list(classifier.labels)} cover the actions of no FREEFORM prompt")
     texts, seconds = [p.text for p in prompts], [p.seconds for p in prompts]
     gen = generate_motion(lm, texts, durations=seconds, temperature=temperature, top_k=top_k, top_p=top_p,
-                          seed=seed, guidance_scale=guidance_scale, motion_tokenizer=motion_tokenizer)
+                          seed=seed, guidance_scale=guidance_scale, motion_tokenizer=motion_tokenizer,
+                          text_neighbours=text_neighbours)
     predicted = window_predictions(classifier, gen.features, [len(p.actions) for p in prompts])
     rows = []
     for p, pred, joints in zip(prompts, predicted, gen.joints):

@@ -194,9 +194,10 @@ def _guidance(lm: MotionLM, unconditional: list[list[int]], scale: float, use_ca
 
 def _sample(lm: MotionLM, prompts: list[list[int]], processor, max_new_tokens: int, *, temperature: float,
             top_k: int, top_p: float, seed: int, use_cache: bool, eos_id: int, guidance=None,
-            texts: list[str] | None = None):
-    """Sample continuations of `prompts`; texts: the prompts' texts, whose sentence vectors fill the `<cond_k>`
-    placeholders of a text-conditioned model (`lm.condition`)."""
+            texts: list[str] | None = None, text_neighbours: int | None = None):
+    """Sample continuations of `prompts`; texts: the prompts' texts, whose sentence vectors (projected onto
+    `text_neighbours` bank neighbours, `TextCondition.project`) fill the `<cond_k>` placeholders of a
+    text-conditioned model (`lm.condition`)."""
     import torch
     from transformers import LogitsProcessorList
 
@@ -208,7 +209,7 @@ def _sample(lm: MotionLM, prompts: list[list[int]], processor, max_new_tokens: i
         cond = lm.condition.to(device).eval()
         where = cond.is_slot(ids)
         rows = torch.nonzero(where, as_tuple=True)[0]
-        vectors = torch.as_tensor(cond.encode_texts(texts), dtype=torch.float32)[rows]
+        vectors = torch.as_tensor(cond.prompt_vectors(texts, text_neighbours), dtype=torch.float32)[rows]
         with torch.no_grad():
             extra["inputs_embeds"] = cond.inputs_embeds(model.get_input_embeddings(), ids.to(device), vectors.to(device),
                                                         where.to(device))
@@ -236,14 +237,16 @@ def generate_motion(model, texts: Sequence[str], *, motion_tokenizer=None, durat
                     temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0, seed: int = 0,
                     use_cache: bool = True, constrained: bool = True, template: str = DEFAULT_T2M_TEMPLATE,
                     batch_size: int = 32, decode: bool = True, guidance_scale: float = 1.0,
-                    min_duration_ratio: float = 0.75) -> GeneratedMotions:
+                    min_duration_ratio: float = 0.75, text_neighbours: int | None = None) -> GeneratedMotions:
     """Motions for `texts` (a list of prompts), batched. durations: seconds, one for all or one per prompt: the
     length asked for (the prompt says it to models trained with length hints) and the upper bound of each motion;
     `<eom>` is allowed only after `min_duration_ratio` of it (0: whenever the model likes). A motion still over 25%
     shorter than requested is explained in `ended_early` (the model's context ran out, no end marker, ...).
     temperature <= 0 is greedy. decode=False skips features/joints (tokens only). template: how a prompt is worded
     ("{text}" = the stage-1 format). guidance_scale > 1: classifier-free guidance against the caption-less prompt
-    (1 = off; models trained with `LMConfig.caption_dropout` > 0 have seen that prompt)."""
+    (1 = off; models trained with `LMConfig.caption_dropout` > 0 have seen that prompt). text_neighbours: for a
+    sentence-vector model, how many training-prompt vectors each prompt's vector is projected onto (None: the
+    model's own setting, `LMConfig.condition_neighbours`; 0: the raw vector)."""
     if isinstance(texts, str):
         texts = [texts]
     texts = list(texts)
@@ -261,6 +264,8 @@ def generate_motion(model, texts: Sequence[str], *, motion_tokenizer=None, durat
         raise ValueError(f"guidance_scale: expected > 0 (1 = no guidance), got {guidance_scale}")
     if not 0 <= min_duration_ratio <= 1:
         raise ValueError(f"min_duration_ratio: expected a fraction in [0, 1], got {min_duration_ratio}")
+    if text_neighbours is not None and int(text_neighbours) < 0:
+        raise ValueError(f"text_neighbours: expected >= 0 (0 = raw sentence vectors) or None, got {text_neighbours}")
     mt = load_motion_tokenizer(lm, motion_tokenizer) if decode else None
     builder = ExampleBuilder(lm.tokenizer, v, condition=lm.condition)
     eos = lm.tokenizer.eos_token_id
@@ -285,7 +290,8 @@ def generate_motion(model, texts: Sequence[str], *, motion_tokenizer=None, durat
             guide = _guidance(lm, [builder.unconditional_motion_prompt(seconds=durs[i]) + [v.som_id] for i in chunk],
                               guidance_scale, use_cache, eos)
         gen = _sample(lm, prompts, proc, limit, temperature=temperature, top_k=top_k, top_p=top_p, seed=seed + a,
-                      use_cache=use_cache, eos_id=eos, guidance=guide, texts=[texts[i] for i in chunk])
+                      use_cache=use_cache, eos_id=eos, guidance=guide, texts=[texts[i] for i in chunk],
+                      text_neighbours=text_neighbours)
         max_pos = getattr(lm.model.config, "max_position_embeddings", None) or getattr(lm.model.config, "n_positions",
                                                                                         None) or 10 ** 9
         room += [max_pos - width - 1] * len(chunk)

@@ -109,13 +109,15 @@ def natural_seconds(action: str) -> float:
 
 def reworded_accuracy(lm, classifier, *, vocabulary: set[str] | None = None, temperature: float = 0.8,
                       top_k: int = 0, top_p: float = 0.95, seed: int = 0, guidance_scale: float = 1.0,
-                      motion_tokenizer=None, return_generations: bool = False) -> tuple:
+                      motion_tokenizer=None, return_generations: bool = False,
+                      text_neighbours: int | None = None) -> tuple:
     """Action accuracy of motions generated from `REWORDED` prompts (the actions `classifier` knows).
 
     Returns ({"action_acc_reworded", "reworded_num_prompts", "reworded_novel_word_rate"}, one row per prompt with
     its action, prediction and novel words). vocabulary: the training captions' words (`caption_vocabulary`), for the
     novel-word rate and rows; None skips them. return_generations: also return the generated features (None where
-    generation failed) and the requested seconds, one per prompt (for `duration_within`)."""
+    generation failed) and the requested seconds, one per prompt (for `duration_within`).
+    text_neighbours: as `generate_motion` (None: the model's neighbour projection; 0: raw sentence vectors)."""
     from .evaluate import classify_generated
     from .generate import generate_motion
 
@@ -125,7 +127,8 @@ def reworded_accuracy(lm, classifier, *, vocabulary: set[str] | None = None, tem
     seconds = [natural_seconds(a) for a in labels]
     gen = generate_motion(lm, prompts, durations=seconds, temperature=temperature,
                           top_k=top_k, top_p=top_p, seed=seed, guidance_scale=guidance_scale,
-                          motion_tokenizer=motion_tokenizer)
+                          motion_tokenizer=motion_tokenizer,
+                          text_neighbours=text_neighbours)
     predicted = classify_generated(classifier, gen.features)
     rows = [{"prompt": p, "action": a, "predicted": predicted[i] or "(no motion)",
              "novel_words": novel_words(p, vocabulary) if vocabulary is not None else None}

@@ -430,6 +430,14 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
         final.config.use_cache = True
         if cfg.gradient_checkpointing:
             _set_checkpointing(final, False)
+        if lm.condition is not None and cfg.condition_bank > 0:
+            from .condition_bank import build_condition_bank
+
+            all_train = load_texts(corpus, shards.index[shards.splits == "train"])
+            bank = build_condition_bank(lm.condition, all_train, cfg.condition_bank, seed=cfg.seed,
+                                        paraphrase=cfg.caption_augment > 0, neighbours=cfg.condition_neighbours,
+                                        temperature=cfg.condition_neighbour_temperature)
+            acc.print(f"neighbour bank: {len(bank)} training prompts, k={cfg.condition_neighbours}")
         MotionLM(final, lm.tokenizer, lm.vocab, condition=lm.condition).save_pretrained(out, state_dict=full_state)
         cfg.save(out / CONFIG_FILE)
     acc.wait_for_everyone()

@@ -38,6 +38,15 @@ def test_free_form_prompts_and_durations_are_scored(tiny_run):
     assert 0.0 < m["duration_ratio_mean"] <= 2.0  # loose: the requested duration bounds a motion's length
 
 
+def test_the_neighbour_projection_is_scored_against_raw_vectors(tiny_run):
+    m = harness.metrics_of(tiny_run, STEM)  # the tiny profile trains with condition_bank, as cpu does
+    harness.assert_finite(m, "text_neighbours", "text_bank_size", "action_acc_generated_raw_vector",
+                          "action_acc_reworded_raw_vector", "action_acc_freeform_raw_vector")
+    assert m["text_neighbours"] >= 1 and m["text_bank_size"] >= m["text_neighbours"]
+    for key in ("action_acc_generated_raw_vector", "action_acc_reworded_raw_vector", "action_acc_freeform_raw_vector"):
+        assert 0.0 <= m[key] <= 1.0, key
+
+
 def test_generations_are_exported_with_an_index(tiny_run):
     harness.metrics_of(tiny_run, STEM)
     folder = tiny_run.run_dir / "generations"
