@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..atomic_dirs import clear_stale_temporaries, interrupted_replacement, replace_folder, temporary_sibling
 from ..motion.skeleton import PART_NAMES
 from .schema import REPRESENTATIONS, SPLITS, MotionRecord, Segment
 
@@ -161,12 +161,19 @@ class Corpus:
         path = Path(path)
         meta_path = path / META_FILE
         if not meta_path.is_file():
+            kept = [p for p in interrupted_replacement(path) if (p / META_FILE).is_file()]
+            if kept and not path.exists():
+                raise FileNotFoundError(f"{path}: no corpus here, but a replacement of it was interrupted and the "
+                                        f"previous corpus is kept at {kept[-1]}; move it back (mv '{kept[-1]}' "
+                                        f"'{path}') or write the corpus again")
             raise FileNotFoundError(f"not a being-kit corpus: {meta_path} is missing (write one with write_corpus)")
         try:
             info = json.loads(meta_path.read_text())
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise ValueError(f"corrupt corpus metadata {meta_path}: {e}") from None
-        if not isinstance(info, dict) or info.get("format") != FORMAT:
+        if not isinstance(info, dict):
+            raise ValueError(f"{meta_path}: expected a JSON object, got a JSON {type(info).__name__}")
+        if info.get("format") != FORMAT:
             raise ValueError(f"{meta_path}: not a being-kit corpus (format {info.get('format')!r}, expected {FORMAT!r})")
         if info.get("schema_version") != SCHEMA_VERSION:
             raise ValueError(f"{meta_path}: schema_version {info.get('schema_version')}, "
@@ -174,6 +181,9 @@ class Corpus:
         for key in ("representation", "feature_dim", "fps", "num_records", "shards"):
             if key not in info:
                 raise ValueError(f"{meta_path}: missing key {key!r}")
+        if REPRESENTATIONS.get(info["representation"]) != info["feature_dim"]:
+            raise ValueError(f"{meta_path}: feature_dim {info['feature_dim']!r} does not match representation "
+                             f"{info['representation']!r} (expected {REPRESENTATIONS.get(info['representation'])})")
         batches = []
         for shard in info["shards"]:
             f = path / shard["file"]
@@ -189,6 +199,12 @@ class Corpus:
             rows = sum(b.num_rows for b in got)
             if rows != shard["num_records"]:
                 raise ValueError(f"corpus shard {f}: {rows} records, {meta_path} says {shard['num_records']} (truncated?)")
+            for b in got:  # the motion column holds num_frames x feature_dim values per row
+                values = len(b.column(5).values)
+                frames = int(pc.sum(b.column(4)).as_py() or 0)
+                if values != frames * int(info["feature_dim"]):
+                    raise ValueError(f"corpus shard {f}: {values} motion values for {frames} frames, not "
+                                     f"{info['feature_dim']} per frame as {meta_path} says")
             batches.extend(got)
         storage = _Storage(batches, int(info["feature_dim"]), info["representation"])
         if len(storage) != info["num_records"]:
@@ -263,6 +279,25 @@ class Corpus:
     def info(self) -> dict[str, Any]:
         """A copy of meta.json's content."""
         return json.loads(json.dumps(self._info))
+
+    def verify(self) -> int:
+        """Check every shard's bytes against the BLAKE2b digest meta.json recorded when it was written (a flipped
+        byte inside a shard is otherwise served as a value); returns the number of shards checked. Corpora
+        written before digests were recorded have none to check (0)."""
+        if self._path is None:
+            return 0
+        checked = 0
+        for shard in self._info.get("shards", []):
+            want = shard.get("blake2b")
+            if want is None:
+                continue
+            f = self._path / shard["file"]
+            got = file_digest(f)
+            if got != want:
+                raise ValueError(f"corpus shard {f}: its bytes changed since it was written (BLAKE2b {got[:16]}..., "
+                                 f"{self._path / META_FILE} recorded {want[:16]}...); re-import or restore it")
+            checked += 1
+        return checked
 
     # ---- metadata without touching motions ----
     def _meta_column(self, name: str) -> np.ndarray:
@@ -363,6 +398,17 @@ class _RecordChecker:
             raise ValueError(f"record {record.id!r}: meta must be JSON-serialisable ({e})") from None
 
 
+def file_digest(path: Path) -> str:
+    """BLAKE2b hex digest of a file, read in 8 MiB blocks."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=32)
+    with open(path, "rb") as f:
+        while block := f.read(1 << 23):
+            h.update(block)
+    return h.hexdigest()
+
+
 def _info(representation: str, fps: float | None, n: int, shards: list[dict], extra: dict) -> dict[str, Any]:
     return {"format": FORMAT, "schema_version": SCHEMA_VERSION, "representation": representation,
             "feature_dim": REPRESENTATIONS[representation], "fps": fps if fps is not None else 20.0,
@@ -410,13 +456,19 @@ def write_corpus(
     elif stats not in (None, "compute"):
         raise ValueError(f"stats: expected 'compute', None or (mean, std), got {stats!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.tmp-{uuid.uuid4().hex[:8]}"
+    clear_stale_temporaries(path)
+    tmp = temporary_sibling(path)
     tmp.mkdir()
     try:
         checker = _RecordChecker(representation)
         shards: list[dict] = []
         state = {"writer": None, "rows": 0}
         buf: list[MotionRecord] = []
+
+        def close_shard() -> None:
+            state["writer"].close()
+            state["writer"] = None
+            shards[-1]["blake2b"] = file_digest(tmp / shards[-1]["file"])
 
         def flush() -> None:
             if not buf:
@@ -431,8 +483,7 @@ def write_corpus(
             shards[-1]["num_frames"] += int(sum(r.motion.shape[0] for r in buf))
             buf.clear()
             if shards[-1]["num_records"] >= shard_size:
-                state["writer"].close()
-                state["writer"] = None
+                close_shard()
 
         total = len(records) if hasattr(records, "__len__") else None
         buffered = 0
@@ -446,7 +497,7 @@ def write_corpus(
                 buffered = 0
         flush()
         if state["writer"] is not None:
-            state["writer"].close()
+            close_shard()
         n = sum(s["num_records"] for s in shards)
         if n == 0:
             raise ValueError(f"write_corpus({path}): no records to write")
@@ -462,7 +513,7 @@ def write_corpus(
                 np.save(tmp / STATS_FILES[1], std)
             else:
                 _compute_stats(Corpus.open(tmp), tmp)
-        _swap_into_place(tmp, path)
+        replace_folder(tmp, path)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -491,19 +542,3 @@ def _compute_stats(corpus: Corpus, folder: Path) -> None:
     part = corpus.split("train")
     part = part if len(part) else corpus
     compute_stats((part.motion(i) for i in range(len(part))), corpus.representation).save(folder)
-
-
-def _swap_into_place(tmp: Path, path: Path) -> None:
-    """Rename `tmp` to `path`; an existing corpus at `path` is moved aside first and deleted only afterwards."""
-    old = None
-    if path.exists():
-        old = path.parent / f".{path.name}.old-{uuid.uuid4().hex[:8]}"
-        os.replace(path, old)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        if old is not None:
-            os.replace(old, path)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import uuid
 from pathlib import Path
 
 import numpy as np
 
-from .corpus import STATS_FILES, Corpus, _swap_into_place
+from ..atomic_dirs import clear_stale_temporaries, replace_folder, temporary_sibling
+from .corpus import STATS_FILES, Corpus
 from .schema import SPLITS, MotionRecord
 
 _WORD = re.compile(r"[A-Za-z0-9']+|[^\sA-Za-z0-9']")
@@ -69,7 +69,8 @@ def export_humanml3d(corpus: Corpus, folder: str | Path, *, joints: bool = True,
     from ..motion.features import joints_from_features
 
     folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = folder.parent / f".{folder.name}.tmp-{uuid.uuid4().hex[:8]}"
+    clear_stale_temporaries(folder)
+    tmp = temporary_sibling(folder)
     try:
         for sub in ("new_joint_vecs", "new_joints", "texts") if joints else ("new_joint_vecs", "texts"):
             (tmp / sub).mkdir(parents=True)
@@ -90,7 +91,7 @@ def export_humanml3d(corpus: Corpus, folder: str | Path, *, joints: bool = True,
         mean, std = _stats(corpus)
         np.save(tmp / "Mean.npy", mean)
         np.save(tmp / "Std.npy", std)
-        _swap_into_place(tmp, folder)
+        replace_folder(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -25,6 +25,10 @@ class Segment:
     text: str
 
 
+# A segment may end a little after its motion (captions rounded to whole seconds, a trimmed last frame), not far.
+SEGMENT_SLACK, SEGMENT_SLACK_S = 0.1, 1.0
+
+
 @dataclass
 class MotionRecord:
     """One motion of a corpus.
@@ -65,6 +69,14 @@ class MotionRecord:
             raise ValueError(f"{name}: unknown body parts {sorted(unknown)}; expected {PART_NAMES}")
         if self.fps <= 0:
             raise ValueError(f"{name}: fps must be positive, got {self.fps}")
+        seconds = m.shape[0] / self.fps
+        for k, seg in enumerate(self.segments):
+            if not (np.isfinite(seg.start) and np.isfinite(seg.end)) or not 0 <= seg.start < seg.end:
+                raise ValueError(f"{name}: segments[{k}] ({seg.text!r}): times must satisfy 0 <= start < end, "
+                                 f"got {seg.start}, {seg.end}")
+            if seg.end > seconds * (1 + SEGMENT_SLACK) + SEGMENT_SLACK_S:
+                raise ValueError(f"{name}: segments[{k}] ({seg.text!r}) spans {seg.start:g}-{seg.end:g} s of a "
+                                 f"{seconds:.2f} s motion (seconds from the motion's start, not frames?)")
         return self
 
     @property

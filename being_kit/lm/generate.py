@@ -258,7 +258,7 @@ def generate_motion(model, texts: Sequence[str], *, motion_tokenizer=None, durat
     lm = _as_lm(model)
     v = lm.vocab
     durs = [float(durations)] * len(texts) if np.isscalar(durations) else [float(d) for d in durations]
-    if len(durs) != len(texts) or min(durs) <= 0:
+    if len(durs) != len(texts) or not all(math.isfinite(d) and d > 0 for d in durs):
         raise ValueError(f"durations: expected one positive number or {len(texts)} of them, got {durations!r}")
     if not guidance_scale > 0:
         raise ValueError(f"guidance_scale: expected > 0 (1 = no guidance), got {guidance_scale}")

@@ -130,10 +130,30 @@ def _apply_lora(model, cfg: LMConfig):
     return get_peft_model(model, lcfg)
 
 
-def _latest_checkpoint(out: Path) -> Path | None:
-    ckpts = sorted((p for p in (out / CKPT_DIR).glob("step_*") if p.is_dir() and not p.name.endswith(".tmp")
-                    and (p / STATE_FILE).is_file()), key=lambda p: int(p.name.split("_")[1]))
-    return ckpts[-1] if ckpts else None
+def _checkpoints(out: Path) -> list[Path]:
+    """Complete checkpoints (renamed into place, with their state file), oldest first."""
+    return sorted((p for p in (out / CKPT_DIR).glob("step_*") if p.is_dir() and not p.name.endswith(".tmp")
+                   and (p / STATE_FILE).is_file()), key=lambda p: int(p.name.split("_")[1]))
+
+
+def _resume(acc, out: Path) -> tuple[Path, dict] | None:
+    """Load the newest checkpoint that reads into `acc`'s prepared objects: (its folder, its trainer state), or None
+    when there is none. An unreadable one (truncated by a kill or a full disk) is reported and the one before it
+    tried; a full load of the older one overwrites whatever the failed attempt loaded."""
+    ckpts, bad = _checkpoints(out), []
+    for ckpt in reversed(ckpts):
+        try:
+            state = json.loads((ckpt / STATE_FILE).read_text())
+            acc.load_state(str(ckpt))
+        except Exception as e:  # safetensors, torch.load and json each raise their own errors for a cut file
+            bad.append(f"{ckpt}: {type(e).__name__}: {e}")
+            acc.print(f"checkpoint {ckpt.name} is unreadable ({type(e).__name__}: {e}); trying the one before it")
+            continue
+        return ckpt, state
+    if bad:
+        raise ValueError("no checkpoint could be read: " + "; ".join(bad) +
+                         " (delete them, or set resume=False, to start over)")
+    return None
 
 
 def _save_checkpoint(acc, out: Path, state: dict, keep: int = 2) -> None:
@@ -287,10 +307,10 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
     acc.register_for_checkpointing(sched)
 
     state = {"global_step": 0, "stage": 0, "epoch": 0, "batch": 0, "tokens_seen": 0}
-    ckpt = _latest_checkpoint(out) if cfg.resume else None
-    if ckpt is not None:
-        acc.load_state(str(ckpt))
-        state = json.loads((ckpt / STATE_FILE).read_text())
+    resumed = _resume(acc, out) if cfg.resume else None
+    ckpt = None
+    if resumed is not None:
+        ckpt, state = resumed
         acc.print(f"resumed from {ckpt} (step {state['global_step']})")
     wall_before = float(state.get("wall_s", 0.0))  # training time of earlier attempts: tokens/s stays honest
 

@@ -288,6 +288,9 @@ def read_bvh(path: str | Path, scale: float = 100.0) -> BvhMotion:
     nchan = sum(len(c) for c in chans)
     if len(rows) < frames:
         raise BvhError(f"{path}: truncated, 'Frames: {frames}' but only {len(rows)} frame lines")
+    if len(rows) > frames:
+        raise BvhError(f"{path}, line {rows[frames][0]}: 'Frames: {frames}' but {len(rows)} frame lines follow; "
+                       "fix the Frames count (or cut the extra lines)")
     values = []
     for lineno, row in rows[:frames]:
         parts = row.split()

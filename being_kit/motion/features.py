@@ -47,6 +47,14 @@ def _check_joints(joints: np.ndarray, name: str = "joints") -> np.ndarray:
         raise ValueError(f"{name}: need at least 2 frames to compute velocities, got {joints.shape[-3]}")
     if not np.isfinite(joints).all():
         raise ValueError(f"{name}: contains NaN or inf")
+    # the facing direction comes from the hips and shoulders: with them collapsed (all-zero joints) or vertical the
+    # features would be NaN
+    across = (joints[..., 2, :] - joints[..., 1, :]) + (joints[..., 17, :] - joints[..., 16, :])
+    flat = np.hypot(across[..., 0], across[..., 2]) < 1e-6
+    if flat.any():
+        where = tuple(int(i) for i in np.argwhere(flat)[0])
+        raise ValueError(f"{name}: degenerate skeleton at frame {where[-1]}{' of motion ' + str(where[0]) if len(where) > 1 else ''}: "
+                         "hips and shoulders give no left-right direction (all-zero or collapsed joints?)")
     return joints.astype(np.float32)  # the reference computes in float32 too; halves memory traffic
 
 

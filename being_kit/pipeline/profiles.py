@@ -74,6 +74,8 @@ def load_profile(profile: str, profiles_dir: str | os.PathLike = "profiles") -> 
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:
         raise ProfileError(f"{path}: not valid TOML: {e}") from e
+    except UnicodeDecodeError as e:
+        raise ProfileError(f"{path}: not UTF-8 text (byte {e.start}: {e.reason}); save it as UTF-8") from None
     common: dict[str, Any] = {}
     notebooks: dict[str, dict[str, Any]] = {}
     for section, table in data.items():

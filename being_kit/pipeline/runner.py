@@ -242,6 +242,23 @@ def executed_ok(run_dir: Path, stem: str) -> bool:
     return bool(meta) and not meta.get("exception") and meta.get("end_time") is not None
 
 
+def keep_earlier_copy(run_dir: Path, stem: str) -> Path | None:
+    """Before `stem` reruns, move an earlier attempt's executed copy aside (`NN_name.failed-<time>.ipynb`, or
+    `.earlier-<time>` when that attempt succeeded) so the user can still see where a killed run died."""
+    copy = run_dir / f"{stem}.ipynb"
+    if not copy.is_file():
+        return None
+    kind = "earlier" if executed_ok(run_dir, stem) else "failed"
+    when = time.strftime("%Y%m%dT%H%M%S", time.localtime(copy.stat().st_mtime))
+    kept = copy.with_name(f"{stem}.{kind}-{when}.ipynb")
+    n = 1
+    while kept.exists():
+        n += 1
+        kept = copy.with_name(f"{stem}.{kind}-{when}-{n}.ipynb")
+    os.replace(copy, kept)
+    return kept
+
+
 def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
@@ -477,6 +494,9 @@ def run_pipeline(
             if resume and not rerun and not same:
                 bar.note(f"{p.stem}: parameters changed since the earlier attempt; rerunning from here")
             rerun = True
+            kept = keep_earlier_copy(run_dir, p.stem)
+            if kept is not None:
+                bar.note(f"{p.stem}: the earlier attempt's executed copy is kept as {kept.name}")
             bar.start(p.stem)
             metrics_path(run_dir, p.stem).unlink(missing_ok=True)  # a stale file must not pass for this attempt
             t0 = time.perf_counter()

@@ -140,12 +140,22 @@ class MotionTokenizer(nn.Module):
         valid = (lengths // ds) * ds
         return torch.arange(t_used, device=device)[None, :] < valid[:, None]
 
+    def check_features(self, feats: torch.Tensor, name: str = "feats", finite: bool = False) -> None:
+        """Raise a ValueError naming `name` unless feats is (b, t >= downsample, feature_dim) (and finite)."""
+        d = self.config.feature_dim
+        if feats.ndim != 3 or feats.shape[-1] != d:
+            hint = " (one motion? add a batch axis: feats[None])" if feats.ndim == 2 and feats.shape[-1] == d else ""
+            raise ValueError(f"{name}: expected (b, t, {d}) normalised features, got {tuple(feats.shape)}{hint}")
+        if feats.shape[1] < self.downsample:
+            raise ValueError(f"{name}: need at least downsample = {self.downsample} frames, got {feats.shape[1]}")
+        if finite and not torch.isfinite(feats).all():
+            bad = (~torch.isfinite(feats)).nonzero()[0].tolist()
+            raise ValueError(f"{name}: holds NaN or inf (first at index {tuple(bad)}); such a motion would get "
+                             "normal-looking codes")
+
     def forward(self, feats: torch.Tensor, lengths: torch.Tensor | None = None) -> TokenizerOutput:
         """feats (b, t, d) normalised -> TokenizerOutput (reconstruction, codes, quantizer loss, frame mask)."""
-        if feats.ndim != 3 or feats.shape[-1] != self.config.feature_dim:
-            raise ValueError(f"feats: expected (b, t, {self.config.feature_dim}) normalised features, got {tuple(feats.shape)}")
-        if feats.shape[1] < self.downsample:
-            raise ValueError(f"feats: need at least downsample = {self.downsample} frames, got {feats.shape[1]}")
+        self.check_features(feats)
         mask = self.frame_mask(lengths, feats.shape[0], feats.shape[1], feats.device)
         x = feats[:, : mask.shape[1]] * mask[..., None]
         z, step_mask = self.net.encode_latent(x, mask)
@@ -158,6 +168,8 @@ class MotionTokenizer(nn.Module):
     def encode(self, feats: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
         """feats (b, t, d) normalised, lengths (b,) frames -> codes (b, t // downsample, tokens_per_step) int64,
         -1 past each motion's length. Never updates the codebook (runs in eval mode)."""
+        feats = torch.as_tensor(feats)
+        self.check_features(feats, finite=True)
         was_training = self.training
         self.eval()
         try:
@@ -170,12 +182,19 @@ class MotionTokenizer(nn.Module):
     @torch.no_grad()
     def decode(self, codes: torch.Tensor) -> torch.Tensor:
         """codes (b, s, tokens_per_step), -1 = padding -> feats (b, s * downsample, d) normalised, zero past the end."""
-        codes = torch.as_tensor(codes, device=self.mean.device).long()
+        codes = torch.as_tensor(codes, device=self.mean.device)
+        if codes.is_floating_point() or codes.is_complex() or codes.dtype == torch.bool:
+            raise ValueError(f"codes: expected integer codes, got dtype {codes.dtype}")
+        codes = codes.long()
         k = self.tokens_per_step
         if codes.ndim != 3 or codes.shape[2] != k:
             raise ValueError(f"codes: expected (b, s, {k}), got {tuple(codes.shape)}")
+        if codes.shape[1] == 0:
+            raise ValueError("codes: no steps to decode (s = 0)")
         if (codes >= self.codebook_size).any():
             raise ValueError(f"codes: values must be < codebook_size {self.codebook_size}, got max {int(codes.max())}")
+        if (codes < -1).any():
+            raise ValueError(f"codes: -1 is the only negative value (padding), got min {int(codes.min())}")
         step_mask = (codes >= 0).all(dim=2)
         was_training = self.training
         self.eval()
@@ -200,6 +219,8 @@ class MotionTokenizer(nn.Module):
         k = self.tokens_per_step
         if tokens.ndim != 1:
             raise ValueError(f"tokens: expected a 1-d sequence, got shape {tuple(tokens.shape)}")
+        if tokens.shape[0] < k:
+            raise ValueError(f"tokens: expected at least one step of {k} token id(s), got {tokens.shape[0]}")
         if (tokens < 0).any() or (tokens >= self.token_vocab_size).any():
             raise ValueError(f"tokens: expected ids in [0, {self.token_vocab_size})")
         n = (tokens.shape[0] // k) * k
@@ -207,13 +228,24 @@ class MotionTokenizer(nn.Module):
 
     def tokenize(self, motion: np.ndarray) -> np.ndarray:
         """One raw (unnormalised) motion (t, d) -> int32 LM token ids ((t // downsample) * tokens_per_step,)."""
-        x = torch.as_tensor(self.normalizer().normalize(np.asarray(motion, np.float32)), device=self.mean.device)
+        raw = np.asarray(motion, np.float32)
+        d = self.config.feature_dim
+        if raw.ndim != 2 or raw.shape[1] != d:
+            raise ValueError(f"motion: expected one raw motion (t, {d}), got {raw.shape}")
+        if raw.shape[0] < self.downsample:
+            raise ValueError(f"motion: need at least downsample = {self.downsample} frames, got {raw.shape[0]}")
+        if not np.isfinite(raw).all():
+            raise ValueError(f"motion: holds NaN or inf at frame {int(np.argwhere(~np.isfinite(raw))[0, 0])}")
+        x = torch.as_tensor(self.normalizer().normalize(raw), device=self.mean.device)
         codes = self.encode(x[None])[0]
         return self.codes_to_tokens(codes).cpu().numpy().astype(np.int32)
 
     def detokenize(self, tokens) -> np.ndarray:
         """Token ids (n,) -> raw (unnormalised) features (n // tokens_per_step * downsample, d) as float32 numpy."""
-        codes = self.tokens_to_codes(torch.as_tensor(np.asarray(tokens), dtype=torch.long))
+        arr = np.asarray(tokens)
+        if arr.dtype.kind not in "iu":
+            raise ValueError(f"tokens: expected integer token ids, got dtype {arr.dtype}")
+        codes = self.tokens_to_codes(torch.as_tensor(arr, dtype=torch.long))
         feats = self.decode(codes[None])[0].cpu().numpy()
         return self.normalizer().denormalize(feats).astype(np.float32)
 

@@ -203,15 +203,45 @@ def _save_checkpoint(accelerator, model, optimizer, scheduler, step: int, cfg: T
     accelerator.wait_for_everyone()
 
 
+class UnreadableCheckpoint(ValueError):
+    """A checkpoint file that does not load (truncated by a kill or a full disk)."""
+
+
+def _read(file: Path, **kwargs):
+    try:
+        return torch.load(file, weights_only=False, **kwargs)
+    except Exception as e:  # torch raises RuntimeError, EOFError, UnpicklingError, ... for a truncated file
+        raise UnreadableCheckpoint(f"{file}: unreadable ({type(e).__name__}: {e})") from None
+
+
+def resume_checkpoint(ckpts: list[Path], accelerator, model, optimizer, scheduler) -> int:
+    """Load the newest of `ckpts` that reads and return its step; an unreadable one is reported and the one before
+    it tried. Raises when none reads (delete them, or set resume=False, to start over)."""
+    bad = []
+    for path in reversed(ckpts):
+        try:
+            step = _load_checkpoint(path, accelerator, model, optimizer, scheduler)
+        except UnreadableCheckpoint as e:
+            bad.append(str(e))
+            accelerator.print(f"checkpoint {path.name} is unreadable, trying the one before it: {e}")
+            continue
+        if bad:
+            accelerator.print(f"resumed from {path} (step {step}) after {len(bad)} unreadable checkpoint(s)")
+        return step
+    raise ValueError("no checkpoint could be read: " + "; ".join(bad) + " (delete them or set resume=False)")
+
+
 def _load_checkpoint(path: Path, accelerator, model, optimizer, scheduler) -> int:
-    state = torch.load(path / "state.pt", map_location="cpu", weights_only=False)
+    state = _read(path / "state.pt", map_location="cpu")
+    if not isinstance(state, dict) or not {"num_processes", "model", "optimizer", "scheduler", "step"} <= set(state):
+        raise UnreadableCheckpoint(f"{path / 'state.pt'}: not a being-kit tokenizer checkpoint")
+    rng = _read(path / f"rng_{accelerator.process_index}.pt")
     if state["num_processes"] != accelerator.num_processes:
         raise ValueError(f"{path}: written by {state['num_processes']} processes, resuming with "
                          f"{accelerator.num_processes}; the batches would differ (start a new out_dir)")
     accelerator.unwrap_model(model).load_state_dict(state["model"])
     optimizer.load_state_dict(state["optimizer"])
     scheduler.load_state_dict(state["scheduler"])
-    rng = torch.load(path / f"rng_{accelerator.process_index}.pt", weights_only=False)
     torch.set_rng_state(rng["torch"])
     if rng["cuda"] and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(rng["cuda"])
@@ -250,6 +280,8 @@ def train_tokenizer(config: TrainConfig) -> TrainResult:
     per_process = cfg.batch_size // n_proc
     out_dir = Path(cfg.out_dir)
     corpus = Corpus.open(cfg.corpus_path)
+    if accelerator.is_main_process:
+        corpus.verify()  # shard bytes against meta.json's digests: a flipped byte would train on garbage silently
     if corpus.feature_dim != cfg.model.feature_dim:
         raise ValueError(f"corpus {cfg.corpus_path}: feature_dim {corpus.feature_dim} != model.feature_dim {cfg.model.feature_dim}")
     normalizer = Normalizer.load(cfg.corpus_path, dim=corpus.feature_dim)
@@ -270,7 +302,7 @@ def train_tokenizer(config: TrainConfig) -> TrainResult:
     start = 0
     ckpts = checkpoint_dirs(out_dir) if cfg.resume else []
     if ckpts:
-        start = _load_checkpoint(ckpts[-1], accelerator, model, optimizer, scheduler)
+        start = resume_checkpoint(ckpts, accelerator, model, optimizer, scheduler)
     if accelerator.is_main_process:
         out_dir.mkdir(parents=True, exist_ok=True)
         if start:

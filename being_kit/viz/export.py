@@ -76,16 +76,33 @@ def export_bvh(motion: Any, path: str | Path, *, representation: str | None = No
 def export_motion(motion: Any, folder: str | Path, name: str = "motion", *, representation: str | None = None,
                   fps: float = FPS, bvh: bool = True) -> dict[str, Path]:
     """Write `<name>.joints.npy`, `<name>.features.npy` (when `motion` is features) and `<name>.bvh` into `folder`;
-    returns {"joints": path, "features": path, "bvh": path} for what was written."""
+    returns {"joints": path, "features": path, "bvh": path} for what was written. The files land together or not at
+    all: they are written into a hidden temporary folder first (a BVH that fails leaves no joints without it).
+    name: a plain file name stem (no folders, so nothing is written outside `folder`)."""
+    import os
+    import shutil
+
+    from ..atomic_dirs import temporary_sibling
+
+    if not isinstance(name, str) or not name.strip() or name in (".", "..") or any(c in name for c in "/\\\0"):
+        raise ValueError(f"name: expected a plain file name stem without folders, got {name!r}")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     if hasattr(motion, "representation") and hasattr(motion, "motion"):
         representation, fps, motion = motion.representation, motion.fps, motion.motion
     arr = _array(motion)
     kind = _infer_representation(arr, representation)
-    out = {"joints": export_joints(arr, folder / f"{name}.joints.npy")}
-    if kind != "joints":
-        out["features"] = export_features(arr, folder / f"{name}.features.npy")
-    if bvh:
-        out["bvh"] = export_bvh(arr, folder / f"{name}.bvh", representation=kind, fps=fps)
+    staging = temporary_sibling(folder / name, "export")
+    staging.mkdir()
+    try:
+        out = {"joints": export_joints(arr, staging / f"{name}.joints.npy")}
+        if kind != "joints":
+            out["features"] = export_features(arr, staging / f"{name}.features.npy")
+        if bvh:
+            out["bvh"] = export_bvh(arr, staging / f"{name}.bvh", representation=kind, fps=fps)
+        for key, path in out.items():
+            out[key] = folder / path.name
+            os.replace(path, out[key])
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return out

@@ -97,6 +97,7 @@ _GOOD_HEAD = "HIERARCHY\nROOT Hips\n{\n  OFFSET 0 0 0\n  CHANNELS 6 Xposition Yp
     ("  }\nMOTION\nFrames: 2\nFrame Time: 0.1\n0 0 0 0 0 0\n", "truncated"),
     ("}\nMOTION\nFrames: 2\nFrame Time: 0.1\n0 0 0 0 0 0\n0 0 0 0 0\n", "line 11: expected 6 channel values, got 5"),
     ("}\nMOTION\nFrames: 1\nFrame Time: 0.1\n0 0 x 0 0 0\n", "line 10: non-numeric"),
+    ("}\nMOTION\nFrames: 1\nFrame Time: 0.1\n0 0 0 0 0 0\n0 0 0 0 0 0\n", "line 11: 'Frames: 1' but 2 frame lines"),
     ("  JOINT A\n  {\n  CHANNELS 1 Wrotation\n}\n}\nMOTION\nFrames: 1\nFrame Time: 0.1\n0 0 0 0 0 0 0\n",
      "line 8: expected 'OFFSET', got 'CHANNELS'"),
     ("  JOINT A\n  {\n  OFFSET 0 0 0\n  CHANNELS 1 Wrotation\n}\n}\nMOTION\nFrames: 1\nFrame Time: 0.1\n0 0 0 0 0 0 0\n",

@@ -194,6 +194,31 @@ def test_open_checks_record_counts(tmp_path, stored):
         Corpus.open(stored.path)
 
 
+def test_meta_json_that_is_no_object_or_disagrees_with_the_shards_is_named(tmp_path, stored):
+    meta = json.loads((stored.path / "meta.json").read_text())
+    (stored.path / "meta.json").write_text(json.dumps([meta]))
+    with pytest.raises(ValueError, match="meta.json: expected a JSON object, got a JSON list"):
+        Corpus.open(stored.path)
+    (stored.path / "meta.json").write_text(json.dumps(dict(meta, feature_dim=135)))
+    with pytest.raises(ValueError, match="feature_dim 135 does not match representation 'humanml263'"):
+        Corpus.open(stored.path)
+    (stored.path / "meta.json").write_text(json.dumps(dict(meta, feature_dim=135, representation="smpl_d135")))
+    with pytest.raises(ValueError, match="shard-00000.arrow: .* motion values for .* frames, not 135 per frame"):
+        Corpus.open(stored.path)
+
+
+def test_flipped_bytes_inside_a_shard_are_caught_by_verify(tmp_path, stored):
+    c = Corpus.open(stored.path)
+    assert c.verify() == len(c.info["shards"]) > 1
+    shard = stored.path / "shard-00001.arrow"
+    data = bytearray(shard.read_bytes())
+    middle = len(data) // 2
+    data[middle] ^= 0xFF  # inside a motion buffer: Arrow still opens it and would serve the wrong value
+    shard.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="shard-00001.arrow: its bytes changed since it was written"):
+        Corpus.open(stored.path).verify()
+
+
 def test_open_reads_no_motion_data(tmp_path):
     """Opening many shards touches only footers: no motion buffer is converted, metadata is lazy."""
     c = write_corpus(make_records(60), tmp_path / "c", shard_size=2, progress=False, stats=None)

@@ -96,6 +96,9 @@ def test_split_file_problems(tmp_path):
     (folder / "val.txt").write_text("000004\n000001\n")
     with pytest.raises(ValueError, match="val.txt, line 2: id '000001' already listed in train.txt"):
         import_humanml3d(folder, tmp_path / "c", progress=False)
+    (folder / "val.txt").write_bytes(b"000004\n\xff\xfe\n")
+    with pytest.raises(ValueError, match="val.txt: not UTF-8 text"):
+        import_humanml3d(folder, tmp_path / "c", progress=False)
     for s in ("train", "val", "test"):
         (folder / f"{s}.txt").unlink()
     with pytest.raises(ValueError, match="no split files"):
@@ -182,3 +185,21 @@ def test_import_real_humanml3d_files(tmp_path):
     out = export_humanml3d(c, tmp_path / "hml")
     np.testing.assert_allclose(np.load(out / "new_joints" / "012314.npy"),
                                np.load(FIXTURES / "new_joints" / "012314.npy"), atol=1e-4)
+
+
+@pytest.mark.parametrize("kept", ["Mean.npy", "Std.npy"])
+def test_half_a_statistics_pair_is_refused_not_recomputed(tmp_path, kept):
+    folder = make_folder(tmp_path / "h")
+    lost = "Std.npy" if kept == "Mean.npy" else "Mean.npy"
+    (folder / lost).unlink()
+    with pytest.raises(FileNotFoundError, match=f"{lost}: missing beside .*{kept}"):
+        import_humanml3d(folder, tmp_path / "c", progress=False)
+    (folder / kept).unlink()  # neither: both computed from the train split
+    assert (import_humanml3d(folder, tmp_path / "c", progress=False).path / "std.npy").is_file()
+
+
+def test_segment_times_beyond_the_motion_are_refused(tmp_path):
+    folder = make_folder(tmp_path / "h")  # motion 000002 has 12 frames: 0.6 s
+    (folder / "texts" / "000002.txt").write_text("fine#x#0.0#0.0\nlater#x#40#52\n")  # frames, not seconds
+    with pytest.raises(ValueError, match=r"segments\[0\] \('later'\) spans 40-52 s of a 0.60 s motion"):
+        import_humanml3d(folder, tmp_path / "c", progress=False)

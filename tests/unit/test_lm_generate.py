@@ -74,6 +74,9 @@ def test_clear_errors(lm, tmp_path):
         generate_motion(lm, ["walk", "  "])
     with pytest.raises(ValueError, match="guidance_scale"):
         generate_motion(lm, ["walk"], guidance_scale=0.0)
+    for bad in (float("nan"), [2.0, float("inf")], -1.0):
+        with pytest.raises(ValueError, match="durations: expected one positive number"):
+            generate_motion(lm, ["walk", "jump"], durations=bad)
     with pytest.raises(ValueError, match=r"motions\[0\]"):
         caption_motion(lm, [np.array([lm.vocab.token_vocab_size + 5])])
     from being_kit.tokenizer import MotionTokenizer, TokenizerConfig

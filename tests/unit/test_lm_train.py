@@ -52,6 +52,22 @@ def test_resume_continues_from_the_last_checkpoint(fake_tokens, tmp_path):
     assert r2.steps == 4
 
 
+def test_a_truncated_checkpoint_falls_back_to_the_one_before_it(fake_tokens, tmp_path, capsys):
+    out = tmp_path / "lm"
+    train_lm(_cfg(fake_tokens, out, stages=("align",), max_steps=4, checkpoint_every=2))  # step_2, step_4
+    weights = next((out / "checkpoints" / "step_4").glob("model*.safetensors"))
+    weights.write_bytes(weights.read_bytes()[:100])
+    r = train_lm(_cfg(fake_tokens, out, stages=("align",), max_steps=4, checkpoint_every=2))
+    said = capsys.readouterr().out
+    assert "step_4 is unreadable" in said and "resumed from" in said and "step_2" in said
+    assert r.steps == 4
+    for ckpt in (out / "checkpoints").glob("step_*"):
+        for f in ckpt.glob("model*.safetensors"):
+            f.write_bytes(b"cut")
+    with pytest.raises(ValueError, match="no checkpoint could be read.*resume=False"):
+        train_lm(_cfg(fake_tokens, out, stages=("align",), max_steps=6, checkpoint_every=2))
+
+
 def test_answer_only_loss_lora_and_gradient_checkpointing_run(fake_tokens, tmp_path):
     r = train_lm(_cfg(fake_tokens, tmp_path / "lm", stages=("instruct",), max_steps=2, loss="answer", lora=True,
                       lora_r=4, gradient_checkpointing=True))

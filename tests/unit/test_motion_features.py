@@ -142,6 +142,15 @@ def test_non_finite_joints(value):
         features_from_joints(joints)
 
 
+def test_collapsed_joints_are_refused_not_turned_into_nan():
+    with pytest.raises(ValueError, match="degenerate skeleton at frame 0.*all-zero"):
+        features_from_joints(np.zeros((10, 22, 3), np.float32))
+    joints = bench.fk_motion(1, 10)[0]
+    joints[6] = joints[6, :1]  # one frame with every joint at the pelvis
+    with pytest.raises(ValueError, match="degenerate skeleton at frame 6"):
+        features_from_joints(joints)
+
+
 def test_wrong_fps_and_feature_dim():
     with pytest.raises(ValueError, match="fps"):
         features_from_joints(bench.fk_motion(1, 10)[0], fps=30)

@@ -108,6 +108,8 @@ def test_failure_stops_keeps_what_ran_and_resume_continues(project, capsys):
     assert second["id"] == "r1" and second["resumed"] and second["status"] == "ok"
     assert {k: v["status"] for k, v in second["notebooks"].items()} == {"01_first": "reused", "02_second": "ok"}
     assert second["figures"]["02_second_value"] == 2.0
+    kept = list(run_dir.glob("02_second.failed-*.ipynb"))  # the failed attempt's copy, kept beside the new one
+    assert len(kept) == 1 and "AssertionError" in kept[0].read_text() and executed_ok(run_dir, "02_second")
 
 
 def test_resume_with_another_profile_is_refused(project, capsys):
@@ -154,6 +156,7 @@ def test_resume_reruns_a_notebook_whose_parameters_changed(project):
     last = index_lines(project)[-1]
     assert {k: v["status"] for k, v in last["notebooks"].items()} == {"01_first": "ok", "02_second": "ok"}
     assert last["figures"]["02_second_value"] == 5.0  # 02 read the handover file 01 rewrote with scale 4
+    assert len(list((project / "executions" / "r3").glob("01_first.earlier-*.ipynb"))) == 1  # it had succeeded
 
 
 def test_set_overrides_a_profile_value_and_is_kept_on_resume(project, capsys):

@@ -83,6 +83,12 @@ def test_malformed_profiles(tmp_path, text, word):
         write(tmp_path, text)
 
 
+def test_a_profile_that_is_not_utf8_is_named(tmp_path):
+    (tmp_path / "latin.toml").write_bytes("[common]\n# caf\xe9\nseed = 1\n".encode("latin-1"))
+    with pytest.raises(ProfileError, match="latin.toml: not UTF-8 text"):
+        load_profile("latin", tmp_path)
+
+
 def test_missing_profile_names_the_available_ones(tmp_path):
     (tmp_path / "tiny.toml").write_text("")
     with pytest.raises(ProfileError, match="tiny"):

@@ -168,6 +168,36 @@ def test_input_validation():
         tok.decode(torch.full((1, 2, 1), 64))
 
 
+def test_encode_decode_tokenize_detokenize_name_what_is_wrong(tok):
+    d, k, ds = 263, tok.tokens_per_step, tok.downsample
+    with pytest.raises(ValueError, match=r"feats: expected \(b, t, 263\).*add a batch axis"):
+        tok.encode(torch.randn(16, d))
+    with pytest.raises(ValueError, match="feats: need at least downsample"):
+        tok.encode(torch.randn(1, ds - 1, d))
+    nan = torch.randn(1, 16, d)
+    nan[0, 5, 7] = float("nan")
+    with pytest.raises(ValueError, match=r"feats: holds NaN or inf \(first at index \(0, 5, 7\)\)"):
+        tok.encode(nan)
+    with pytest.raises(ValueError, match="motion: holds NaN or inf at frame 5"):
+        tok.tokenize(nan[0].numpy())
+    with pytest.raises(ValueError, match=r"motion: expected one raw motion \(t, 263\)"):
+        tok.tokenize(np.zeros((1, 16, d), np.float32))
+    with pytest.raises(ValueError, match="motion: need at least downsample"):
+        tok.tokenize(np.zeros((ds - 1, d), np.float32))
+    with pytest.raises(ValueError, match="-1 is the only negative value"):
+        tok.decode(torch.full((1, 2, k), -3))
+    with pytest.raises(ValueError, match="integer codes"):
+        tok.decode(torch.zeros((1, 2, k), dtype=torch.float32))
+    with pytest.raises(ValueError, match="no steps"):
+        tok.decode(torch.zeros((1, 0, k), dtype=torch.long))
+    with pytest.raises(ValueError, match="integer token ids"):
+        tok.detokenize(np.array([1.0, 2.0] * k))
+    with pytest.raises(ValueError, match="at least one step"):
+        tok.detokenize(np.array([], dtype=np.int64))
+    # what passes still round-trips
+    assert tok.detokenize(tok.tokenize(np.zeros((16, d), np.float32))).shape == (16, d)
+
+
 def test_motionbook_map_is_a_permutation_of_the_features():
     x = torch.randn(2, 5, 263)
     m = features_to_map(x)

@@ -66,6 +66,27 @@ def test_a_torn_checkpoint_is_ignored(corpus_dir, tmp_path):
     assert [p.name for p in checkpoint_dirs(tmp_path)] == ["step_0000004"]
 
 
+def test_a_truncated_checkpoint_falls_back_to_the_one_before_it(corpus_dir, tmp_path, capsys):
+    train_tokenizer(config(corpus_dir, tmp_path / "whole"))
+    train_tokenizer(config(corpus_dir, tmp_path, stop_at=4, checkpoint_every=2))  # checkpoints at 2 and 4
+    newest = tmp_path / "checkpoints" / "step_0000004" / "state.pt"
+    newest.write_bytes(newest.read_bytes()[:1000])  # a kill or a full disk cut the write
+    resumed = train_tokenizer(config(corpus_dir, tmp_path, checkpoint_every=2))
+    assert resumed.resumed_from == 2
+    out = capsys.readouterr().out
+    assert "step_0000004 is unreadable" in out and "state.pt" in out
+    a = MotionTokenizer.from_pretrained(tmp_path / "whole").state_dict()
+    b = MotionTokenizer.from_pretrained(tmp_path).state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a)  # the older checkpoint resumes to the same weights
+
+
+def test_no_readable_checkpoint_is_an_error_that_says_what_to_do(corpus_dir, tmp_path):
+    train_tokenizer(config(corpus_dir, tmp_path, stop_at=4))
+    (tmp_path / "checkpoints" / "step_0000004" / "state.pt").write_bytes(b"cut")
+    with pytest.raises(ValueError, match="no checkpoint could be read.*set resume=False"):
+        train_tokenizer(config(corpus_dir, tmp_path))
+
+
 def test_two_processes_with_debug_launcher(corpus_dir, tmp_path):
     from accelerate import debug_launcher
 

@@ -62,3 +62,21 @@ def test_export_errors_name_the_argument(tmp_path):
         export_features(np.zeros((5, 10)), tmp_path / "x.npy")
     with pytest.raises(ValueError, match="representation"):
         export_bvh(np.zeros((5, 22, 3)), tmp_path / "x.bvh", representation="smpl")
+
+
+def test_export_motion_stays_in_its_folder_and_writes_all_files_or_none(tmp_path, monkeypatch):
+    import being_kit.viz.export as export
+
+    feats = features_from_joints(fk_motion(20)[0])
+    for bad in ("../escape", "a/b", "..", "", "x\\y"):
+        with pytest.raises(ValueError, match="name: expected a plain file name stem"):
+            export_motion(feats, tmp_path / "out", bad)
+    assert not (tmp_path / "escape.joints.npy").exists()
+
+    def broken_bvh(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(export, "export_bvh", broken_bvh)
+    with pytest.raises(RuntimeError, match="disk full"):
+        export_motion(feats, tmp_path / "out", "walk")
+    assert list((tmp_path / "out").iterdir()) == []  # no joints or features without their BVH, no temporaries

@@ -97,7 +97,11 @@ def read_splits(folder: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     where: dict[str, str] = {}
     for split, f in found.items():
-        for n, line in enumerate(f.read_text().splitlines(), 1):
+        try:
+            lines = f.read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError as e:
+            raise ValueError(f"{f}: not UTF-8 text (byte {e.start}: {e.reason}); expected one motion id per line") from None
+        for n, line in enumerate(lines, 1):
             mid = line.strip()
             if not mid:
                 continue
@@ -109,8 +113,13 @@ def read_splits(folder: Path) -> dict[str, str]:
 
 def _load_stats(folder: Path):
     files = [folder / "Mean.npy", folder / "Std.npy"]
-    if not all(f.is_file() for f in files):
+    present = [f.is_file() for f in files]
+    if not any(present):
         return "compute"
+    if not all(present):
+        have, lack = (files[0], files[1]) if present[0] else (files[1], files[0])
+        raise FileNotFoundError(f"{lack}: missing beside {have}; HumanML3D statistics come as a pair (add it, or "
+                                f"remove {have.name} to have both computed from the train split)")
     stats = []
     for f in files:
         try:
