@@ -28,7 +28,8 @@ class TokenizerConfig:
     lfq_bits: int = 16  # codebook 2 ** lfq_bits (paper: 2^16)
     entropy_weight: float = 0.1
     diversity_gamma: float = 1.0
-    frac_per_sample_entropy: float = 0.1  # < 1 samples the per-sample entropy term (NOTES.md: 13x cheaper at 2^16)
+    # < 1 samples the per-sample entropy term: at 2^16 codes, 2048 tokens on CPU, 0.8 s fwd+bwd instead of 10.5 s
+    frac_per_sample_entropy: float = 0.1
     lfq_commitment_weight: float = 0.25
     lfq_inv_temperature: float = 100.0  # sharpness of the soft code assignment in the entropy terms (library default)
 

@@ -1,7 +1,8 @@
 """Lookup-free quantisation (Yu et al., "Language Model Beats Diffusion", 2023): each of `bits` latent dims is
 quantised to its sign, so the code is the bit pattern (2^bits codes, no codebook to look up or collapse). Training
 adds a per-sample entropy term (confident bits), a codebook entropy term (use all codes) and a commitment loss.
-Wraps `vector_quantize_pytorch.LFQ`; `frac_per_sample_entropy` < 1 keeps 2^16 codes affordable on CPU (NOTES.md).
+Wraps `vector_quantize_pytorch.LFQ`; `frac_per_sample_entropy` < 1 keeps 2^16 codes affordable on CPU (0.1: 0.8 s
+instead of 10.5 s fwd+bwd for 2048 tokens on 2 cores, 6 GB peak without it).
 """
 from __future__ import annotations
 

@@ -2,9 +2,10 @@
 
 The same function runs directly (one process, CPU or one GPU), under `accelerate.notebook_launcher` /
 `debug_launcher` with several processes, and under `accelerate launch -m being_kit.tokenizer.train --config c.json`
-on a node. The Accelerator is created inside (cpu=True where no GPU exists, NOTES.md). Each process reads its own
-shard of the train split (`Corpus.shard`); the batch of step s on rank r is drawn from a generator seeded with
-(seed, r, s), so the data position is the step number and a resumed run sees exactly the batches it would have seen.
+on a node. The Accelerator is created inside (cpu=True where no GPU exists: without it each CPU process silently
+trains alone). Each process reads its own shard of the train split (`Corpus.shard`); the batch of step s on rank r
+is drawn from a generator seeded with (seed, r, s), so the data position is the step number and a resumed run sees
+exactly the batches it would have seen.
 
 Losses: smooth L1 on normalised features + `vel_weight` x smooth L1 on their frame differences + `joint_weight` x
 smooth L1 on joints recovered from the features (in units of `JOINT_SCALE_M`) + the quantizer's own terms.

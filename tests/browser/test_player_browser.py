@@ -3,7 +3,7 @@
 Starts JupyterLab on a free localhost port (temp root dir, token off), opens a notebook that builds a MotionPlayer,
 runs it through `window.jupyterapp.commands`, screenshots the three.js canvas, checks that pixels are drawn where the
 camera projects the bones of frame 0, presses the Play widget, and checks that the picture changes. Skips only when
-Chromium, playwright or JupyterLab are missing (`scripts/install_browser.sh` installs Chromium). Flags: NOTES.md.
+Chromium, playwright or JupyterLab are missing (`scripts/install_browser.sh` installs Chromium). WebGL comes from SwiftShader (`--use-angle=swiftshader`).
 """
 from __future__ import annotations
 

@@ -60,3 +60,9 @@ def executed_cells(run, stem: str) -> list[dict]:
 def png_count(run, stem: str) -> int:
     """How many PNG pictures the executed copy holds (what a reader without a kernel sees)."""
     return sum("image/png" in out.get("data", {}) for c in executed_cells(run, stem) for out in c.get("outputs", []))
+
+
+def raw_png_bytes_shown(run, stem: str) -> int:
+    """Outputs that print PNG bytes as text (display() of bytes) instead of showing the picture."""
+    return sum("\\x89PNG" in "".join(out.get("data", {}).get("text/plain", [])) or "\\x89PNG" in "".join(out.get("text", []))
+               for c in executed_cells(run, stem) for out in c.get("outputs", []))

@@ -40,3 +40,4 @@ def test_model_folder_and_log(tiny_run):
 def test_executed_copy_shows_curves_and_samples(tiny_run):
     harness.metrics_of(tiny_run, STEM)
     assert harness.png_count(tiny_run, STEM) >= 1  # training curves (sample pictures when generations succeed)
+    assert harness.raw_png_bytes_shown(tiny_run, STEM) == 0  # pictures, not their bytes as text

@@ -35,7 +35,7 @@ def test_scene_graph_of_two_motions():
     assert p.slider.max == 29 and p.play.max == 29 and p.play.interval == 50
     names = {m.name for ms in p.bone_meshes + p.joint_meshes for m in ms}
     assert all(t.name.rsplit(".", 1)[0] in names for t in p.clip.tracks)
-    # lights are in the scene, not children of the camera (NOTES.md)
+    # lights are in the scene: as children of the camera they log "t.on is not a function" in the browser
     kinds = [type(c).__name__ for c in p.scene.children]
     assert "AmbientLight" in kinds and "DirectionalLight" in kinds
     assert all(not getattr(c, "children", ()) for c in p.scene.children if type(c).__name__ == "PerspectiveCamera")
