@@ -273,9 +273,19 @@ def train_tokenizer(config: TrainConfig) -> TrainResult:
     from ..motion.normalize import Normalizer
     from .evaluate import evaluate_reconstruction
 
+    from accelerate.state import AcceleratorState
+
     cfg = config
+    # a state left by an earlier Accelerator in this process (a run that raised, or one inherited through fork by a
+    # launcher's children) would make this one silently single-process, or pair its collectives wrongly: start from
+    # the launcher's environment each time (as train_lm does)
+    AcceleratorState._reset_state(reset_partial_state=True)
     accelerator = Accelerator(cpu=not torch.cuda.is_available())
     n_proc, rank = accelerator.num_processes, accelerator.process_index
+    if n_proc > 1 and not torch.cuda.is_available():
+        # the cores split between the processes (as train_lm does); one thread per process on 2 cores also keeps a
+        # launcher's forked children out of the OpenMP pool a parent kernel used before forking, where they hang
+        torch.set_num_threads(max(1, (os.cpu_count() or 1) // n_proc))
     if cfg.batch_size % n_proc:
         raise ValueError(f"batch_size: {cfg.batch_size} must be divisible by the {n_proc} processes")
     per_process = cfg.batch_size // n_proc
