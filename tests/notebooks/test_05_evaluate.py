@@ -22,8 +22,8 @@ def test_metrics_are_present_finite_and_plausible(tiny_run):
             assert value >= 0.0, key
     if "eval_r3_generated" in m:
         harness.assert_finite(m, "eval_r3_ratio_generated_to_real", "fid_generated", "eval_diversity_generated")
-    if "action_acc_real" in m:
-        assert 0.0 <= m["action_acc_real"] <= 1.0
+    if "eval_action_acc_real" in m:
+        assert 0.0 <= m["eval_action_acc_real"] <= 1.0
 
 
 M2T_RATES = ("m2t_r_precision_top1", "m2t_r_precision_top2", "m2t_r_precision_top3", "m2t_bleu1", "m2t_bleu4",

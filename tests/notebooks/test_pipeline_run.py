@@ -22,6 +22,15 @@ def test_run_is_recorded_in_run_json_and_index(tiny_run):
     assert set(run["figures"]) >= {"num_sequences"} or "01_data" not in run["notebooks"]
 
 
+def test_no_metric_name_means_two_things(tiny_run):
+    """Each figure name belongs to one notebook, so the run summary never has to say which one it meant."""
+    owners: dict[str, list[str]] = {}
+    for path in sorted(tiny_run.run_dir.glob("*.metrics.json")):
+        for key in json.loads(path.read_text()):
+            owners.setdefault(key, []).append(path.name.split(".")[0])
+    assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+
+
 def test_executed_copies_have_no_errors_and_show_pictures(tiny_run):
     for stem, nb in tiny_run.notebooks.items():
         if nb.status != "ok":
