@@ -1,4 +1,4 @@
-"""Folders replaced whole or not at all, and the temporaries of killed writers found and cleared.
+"""Files and folders replaced whole or not at all, and the temporaries of killed writers found and cleared.
 
 A folder is written under a hidden temporary name beside its target (`temporary_sibling`), then swapped in
 (`replace_folder`). On Linux the swap is one `renameat2(RENAME_EXCHANGE)` call, so at every instant the target holds
@@ -23,6 +23,20 @@ _AT_FDCWD, _RENAME_EXCHANGE = -100, 2
 def temporary_sibling(path: Path, kind: str = "tmp") -> Path:
     """A fresh hidden name beside `path`: `.<name>.<kind>-<pid>-<random>`."""
     return path.parent / f".{path.name}.{kind}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def write_file_atomic(path: Path, write) -> Path:
+    """Call `write(tmp)` on a hidden temporary beside `path`, then rename it over `path`: readers see the old file
+    or the whole new one, never a cut one. The temporary is removed if `write` fails."""
+    path = Path(path)
+    tmp = temporary_sibling(path)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -63,7 +63,7 @@ def rebuild_bank(lm_dir: str, size: int, *, seed: int = 0, paraphrase: bool = Tr
 
     from ..data import Corpus
     from .config import LMConfig
-    from .data import load_texts, read_token_shards
+    from .data import read_token_shards, train_texts
     from .motion_lm import MotionLM
     from .train import CONFIG_FILE, _corpus_dir
 
@@ -73,8 +73,7 @@ def rebuild_bank(lm_dir: str, size: int, *, seed: int = 0, paraphrase: bool = Tr
     cfg = LMConfig.load(Path(lm_dir) / CONFIG_FILE)
     shards = read_token_shards(cfg.tokens_dir)
     corpus = Corpus.open(_corpus_dir(cfg, shards.info))
-    texts = load_texts(corpus, shards.index[shards.splits == "train"])
-    prompts = build_condition_bank(lm.condition, texts, size, seed=seed, paraphrase=paraphrase,
+    prompts = build_condition_bank(lm.condition, train_texts(corpus, shards), size, seed=seed, paraphrase=paraphrase,
                                    neighbours=neighbours, temperature=temperature)
     lm.condition.save(lm_dir)
     return len(prompts)

@@ -179,18 +179,17 @@ class TextCondition(nn.Module):
     def save(self, directory: str | os.PathLike) -> None:
         from safetensors.torch import save_file
 
+        from ..atomic_dirs import write_file_atomic
+
         directory = Path(directory)
-
-        def replace(name: str, write) -> None:  # each file whole or not at all (a rebuilt bank rewrites in place)
-            tmp = directory / f".{name}.tmp"
-            write(tmp)
-            os.replace(tmp, directory / name)
-
-        replace(CONDITION_WEIGHTS, lambda f: save_file(
+        # each file whole or not at all (a rebuilt bank rewrites a trained folder in place)
+        write_file_atomic(directory / CONDITION_WEIGHTS, lambda f: save_file(
             {k: v.detach().float().contiguous() for k, v in self.state_dict().items()}, str(f)))
         if self.bank is not None:
-            replace(CONDITION_BANK, lambda f: save_file({"bank": self.bank.half().contiguous()}, str(f)))
-        replace(CONDITION_FILE, lambda f: f.write_text(json.dumps(asdict(self.config), indent=1)))
+            write_file_atomic(directory / CONDITION_BANK,
+                              lambda f: save_file({"bank": self.bank.half().contiguous()}, str(f)))
+        write_file_atomic(directory / CONDITION_FILE,
+                          lambda f: f.write_text(json.dumps(asdict(self.config), indent=1)))
 
     @classmethod
     def load(cls, directory: str | os.PathLike) -> "TextCondition | None":

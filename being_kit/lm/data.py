@@ -78,6 +78,11 @@ def load_texts(corpus, positions: np.ndarray) -> list[TextInfo]:
     return out
 
 
+def train_texts(corpus, shards) -> list[TextInfo]:
+    """`load_texts` of every train row of the token shards (all processes' rows: vocabularies and the bank)."""
+    return load_texts(corpus, shards.index[shards.splits == "train"])
+
+
 def augmented_captions(info: TextInfo, rng: random.Random, n: int) -> list[str]:
     """`n` fresh captions of a synthetic record from the richer paraphrase generator (`data.synthetic.paraphrase`),
     drawn from its actions and parameters; [] for records without them (real corpora)."""

@@ -27,7 +27,7 @@ import numpy as np
 
 from .base_models import default_learning_rate
 from .config import LMConfig
-from .data import augmented_captions, load_texts, rank_block, read_token_shards, stage_rows
+from .data import augmented_captions, load_texts, rank_block, read_token_shards, stage_rows, train_texts
 from .motion_lm import MotionLM
 from .packing import IGNORE_INDEX
 from .precision import cpu_has_native_bf16, resolve_mixed_precision
@@ -77,8 +77,7 @@ def _build_base(cfg: LMConfig, shards, corpus, base_dir: Path) -> None:
     from .vocab import add_motion_vocabulary
 
     captions = []
-    train_pos = shards.index[shards.splits == "train"]
-    train_info = load_texts(corpus, train_pos) if cfg.base_model == "default" or cfg.text_condition else []
+    train_info = train_texts(corpus, shards) if cfg.base_model == "default" or cfg.text_condition else []
     captions = [t for info in train_info for t in info.texts]
     if cfg.caption_augment > 0:  # the text tokenizer and word vocabulary also cover the paraphrases it will train on
         import random
@@ -453,8 +452,7 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
         if lm.condition is not None and cfg.condition_bank > 0:
             from .condition_bank import build_condition_bank
 
-            all_train = load_texts(corpus, shards.index[shards.splits == "train"])
-            bank = build_condition_bank(lm.condition, all_train, cfg.condition_bank, seed=cfg.seed,
+            bank = build_condition_bank(lm.condition, train_texts(corpus, shards), cfg.condition_bank, seed=cfg.seed,
                                         paraphrase=cfg.caption_augment > 0, neighbours=cfg.condition_neighbours,
                                         temperature=cfg.condition_neighbour_temperature)
             acc.print(f"neighbour bank: {len(bank)} training prompts, k={cfg.condition_neighbours}")
