@@ -325,6 +325,8 @@ def read_bvh(path: str | Path, scale: float = 100.0) -> BvhMotion:
                 single[:, 0] = angles[:, n]
                 rot[:, k] = rot[:, k] @ euler_to_matrix(single, a + "".join(x for x in "XYZ" if x != a))
         col += len(cs)
+    if all(c in chans[0] for c in _POS_CHANNELS) and _root_offset_is_added(offsets_m[0], local[0, 0]):
+        local[:, 0] += offsets_m[0]  # Blender's convention: root channels move the root from its rest offset
     root_positions = local[:, 0].copy()
     trans = local if moving else None
     fps = 1.0 / dt
@@ -332,6 +334,14 @@ def read_bvh(path: str | Path, scale: float = 100.0) -> BvhMotion:
         fps = float(round(fps))
     return BvhMotion(names, parents, offsets_m, rot, root_positions, fps,
                      {k: v / scale for k, v in end_sites.items()}, trans)
+
+
+def _root_offset_is_added(offset: np.ndarray, first_position: np.ndarray) -> bool:
+    """Whether the root's position channels are relative to its OFFSET (Blender writes them so) rather than the
+    position itself (CMU, LaFAN1, MotionBuilder: there the OFFSET is zero or repeats the first frame's position).
+    Judged on the first frame: channels far from a non-zero OFFSET are taken as relative to it."""
+    size = float(np.linalg.norm(offset))
+    return size > 1e-9 and float(np.linalg.norm(first_position - offset)) > 0.5 * size
 
 
 def _is_float(s: str) -> bool:

@@ -12,6 +12,7 @@ _LAZY = {
     "amass_joints": "amass",
     "import_bvh": "bvh_import",
     "bvh_to_smpl_joints": "bvh_import",
+    "map_skeleton": "skeleton_map",
 }
 __all__ = list(_LAZY)
 

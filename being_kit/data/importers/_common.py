@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,19 +24,25 @@ class ImportLog:
             raise ValueError(f"on_error: expected 'raise' or 'skip', got {on_error!r}")
         self.on_error = on_error
         self.problems: list[str] = []
+        self.skipped: list[dict[str, str]] = []  # {"file", "reason"} for problems tied to one input file
         self.num_problems = 0
-        self.counts: dict[str, int] = {}
+        self.counts: dict = {}
 
-    def problem(self, message: str) -> None:
+    def problem(self, message: str, file: str | Path | None = None) -> None:
         if self.on_error == "raise":
             raise ValueError(message)
         self.num_problems += 1
         if len(self.problems) < MAX_LOGGED_PROBLEMS:
             self.problems.append(message)
+            if file is not None:
+                self.skipped.append({"file": str(file), "reason": message})
 
     def summary(self, source: str | Path, kind: str) -> dict:
-        return {"kind": kind, "from": str(source), "skipped": self.num_problems, "problems": self.problems,
-                **self.counts}
+        out = {"kind": kind, "from": str(source), "skipped": self.num_problems, "problems": self.problems,
+               **self.counts}
+        if self.skipped:
+            out["skipped_files"] = self.skipped
+        return out
 
 
 def list_files(files: str | Path | Iterable[str | Path], suffix: str) -> tuple[list[Path], Path | None]:
@@ -63,10 +70,72 @@ def record_id(path: Path, base: Path | None) -> str:
     return "_".join(rel.with_suffix("").parts)
 
 
+def read_captions_file(path: Path) -> dict[str, list[str]]:
+    """A captions file: one `<file name or stem><TAB><caption>` line per caption (a name may repeat for several
+    captions; blank lines and lines starting with '#' are skipped). Keys are file stems."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{path}: not UTF-8 text (byte {e.start}); save the captions file as UTF-8") from None
+    out: dict[str, list[str]] = {}
+    for n, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        name, sep, text = line.partition("\t")
+        if not sep or not name.strip() or not text.strip():
+            raise ValueError(f"{path}, line {n}: expected '<file name><TAB><caption>', got {line[:80]!r}")
+        out.setdefault(Path(name.strip()).stem, []).append(text.strip())
+    if not out:
+        raise ValueError(f"{path}: no captions in the file")
+    return out
+
+
+@dataclass(frozen=True)
+class TextsFolders:
+    """Captions from HumanML3D-style folders of `<stem>.txt` files, tried in order (picklable, for worker pools)."""
+
+    folders: tuple[Path, ...]
+
+    def __call__(self, path: Path) -> Path | None:
+        for folder in (path.parent, *self.folders):
+            f = folder / f"{path.stem}.txt"
+            if f.is_file():
+                return f
+        return None
+
+
+def resolve_captions(captions, base: Path | None):
+    """captions= as given to an importer -> a dict, a callable, or a `TextsFolders` lookup.
+
+    A file is a captions file (`read_captions_file`); a folder is a HumanML3D `texts/` folder; None looks for
+    `captions.tsv` in the import folder, else `<stem>.txt` beside each file, then in `texts/` inside or beside the
+    import folder."""
+    if isinstance(captions, (str, Path)):
+        p = Path(captions)
+        if p.is_dir():
+            return TextsFolders((p,))
+        if p.is_file():
+            return read_captions_file(p)
+        raise FileNotFoundError(f"captions: no such file or folder: {p}")
+    if captions is None and base is not None:
+        if (base / "captions.tsv").is_file():
+            return read_captions_file(base / "captions.tsv")
+        return TextsFolders(tuple(f for f in (base / "texts", base.parent / "texts") if f.is_dir()))
+    return captions
+
+
 def captions_for(path: Path, rid: str, captions: Captions) -> tuple[list[str], list[Segment]]:
     """Captions of one input file: from a dict (keyed by id or file stem), a callable, or a sidecar `<stem>.txt`
     beside the file (plain lines or HumanML3D `caption#tokens#start#end` lines). ValueError naming the file if none."""
-    if callable(captions):
+    if isinstance(captions, TextsFolders):
+        found = captions(path)
+        if found is None:
+            raise ValueError(f"{path}: no captions; pass captions= or put one caption per line in "
+                             f"{path.with_suffix('.txt')}" + (f" or {captions.folders[0]}/" if captions.folders else ""))
+        from .humanml3d import read_humanml3d_texts
+
+        texts, _, segments, _ = read_humanml3d_texts(found)
+    elif callable(captions):
         texts = list(captions(path))
         segments: list[Segment] = []
     elif captions is not None:
@@ -93,6 +162,11 @@ def split_for(path: Path, rid: str, split: Splits) -> str:
         s = split.get(rid, split.get(path.stem))
         if s is None:
             raise ValueError(f"{path}: id {rid!r} missing from split=")
+    elif split == "auto":  # by the id alone, as the synthetic corpus: about 85% train, 5% val, 10% test
+        import zlib
+
+        bucket = zlib.crc32(rid.encode()) % 100
+        s = "train" if bucket < 85 else "val" if bucket < 90 else "test"
     else:
         s = split
     if s not in SPLITS:

@@ -1,0 +1,123 @@
+"""`python -m being_kit.bench real`: being-kit measured on real mocap, beside the synthetic corpus it was trained on.
+
+Imports the shipped real clips (`being_kit/data/mocap_clips`, plus every BVH under `--bvh DIR`), then prints:
+1. motion dynamics of the synthetic corpus and of the real clips (cut into 10 s pieces), side by side, with the
+   real/synthetic ratio of each median and 95th percentile (`being_kit.motion.dynamics`);
+2. with `--run RUN_DIR` (a pipeline run folder; default: the newest under executions/ that has tokenizers), each
+   tokenizer's reconstruction MPJPE on the synthetic test split and on the real clips, and their ratio (goal <= 2);
+3. with a run, an action classifier trained on the run's corpus (`--classifier-steps`) labelling the real clips
+   whose action the synthetic families cover.
+`--out FILE` writes every figure as JSON.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+PIECE_FRAMES = 200  # real clips are cut into 10 s pieces so that long takes weigh like corpus motions
+
+
+def newest_run(executions: Path = Path("executions")) -> Path | None:
+    runs = sorted((p for p in executions.glob("*") if (p / "tokenizer").is_dir() and (p / "corpus").is_dir()),
+                  key=lambda p: p.stat().st_mtime)
+    return runs[-1] if runs else None
+
+
+def dynamics_table(synthetic_joints: list[np.ndarray], real_joints: list[np.ndarray]) -> list[dict]:
+    from ..motion.dynamics import METRICS, pooled_dynamics
+
+    pieces = [j[s:s + PIECE_FRAMES] for j in real_joints for s in range(0, len(j), PIECE_FRAMES)]
+    pieces = [p for p in pieces if len(p) >= 40]
+    syn, real = pooled_dynamics(synthetic_joints).summary(), pooled_dynamics(pieces).summary()
+    rows = []
+    for k, (unit, _) in METRICS.items():
+        s, r = syn[k], real[k]
+        rows.append({"metric": k, "unit": unit, "synthetic_p50": s["p50"], "real_p50": r["p50"],
+                     "synthetic_p95": s["p95"], "real_p95": r["p95"],
+                     "p50_ratio": r["p50"] / s["p50"] if s["p50"] > 1e-6 else float("inf")})
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m being_kit.bench real", description=__doc__.split("\n")[0])
+    parser.add_argument("--run", type=Path, help="pipeline run folder (default: newest under executions/)")
+    parser.add_argument("--bvh", type=Path, help="a folder of your own BVH files to add to the shipped clips")
+    parser.add_argument("--synthetic", type=int, default=300, help="synthetic motions for the dynamics (no run)")
+    parser.add_argument("--classifier-steps", type=int, default=400)
+    parser.add_argument("--out", type=Path, help="write the figures as JSON here")
+    args = parser.parse_args(argv)
+    from ..data.real_clips import classify_real_clips, import_real_clips
+    from ..data.stats import motion_joints
+
+    run = args.run or newest_run()
+    out: dict = {"run": str(run) if run else None}
+    with tempfile.TemporaryDirectory() as tmp:
+        real = import_real_clips(Path(tmp) / "real", args.bvh)
+        real_joints = [motion_joints(real[k].motion, "humanml263") for k in range(len(real))]
+        print(f"real clips: {len(real)} ({sum(len(j) for j in real_joints) / 20:.0f} s at 20 fps): "
+              + ", ".join(real[k].id for k in range(len(real))))
+        if run is not None:
+            from ..data import Corpus
+
+            corpus = Corpus.open(run / "corpus")
+            test = corpus.split("test")
+            rep = corpus.representation
+            syn = [motion_joints(test[k].motion, rep) for k in range(min(len(test), args.synthetic))]
+            source = f"{run}/corpus test split"
+        else:
+            from ..data.synthetic import generate_joints
+
+            syn = [generate_joints(i).joints for i in range(args.synthetic)]
+            source = "the synthetic generator"
+        print(f"\n1. motion dynamics: {len(syn)} synthetic motions ({source}) vs the real clips in 10 s pieces")
+        rows = dynamics_table(syn, real_joints)
+        print(f"{'metric':<22} {'unit':>4} {'syn p50':>9} {'real p50':>9} {'ratio':>6} {'syn p95':>9} {'real p95':>9}")
+        for r in rows:
+            print(f"{r['metric']:<22} {r['unit']:>4} {r['synthetic_p50']:>9.3f} {r['real_p50']:>9.3f} "
+                  f"{r['p50_ratio']:>6.2f} {r['synthetic_p95']:>9.3f} {r['real_p95']:>9.3f}")
+        out["dynamics"] = rows
+        if run is None:
+            print("\n(no run folder with tokenizers: pass --run to measure tokenizers and the classifier)")
+        else:
+            out.update(_run_figures(run, corpus, real, args.classifier_steps, classify_real_clips))
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(out, indent=1))
+        print(f"\nfigures written to {args.out}")
+
+
+def _run_figures(run: Path, corpus, real, classifier_steps: int, classify_real_clips) -> dict:
+    import torch
+
+    from ..eval.action_classifier import ActionClassifierConfig, train_action_classifier
+    from ..tokenizer import MotionTokenizer, evaluate_reconstruction
+
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    print("\n2. tokenizer reconstruction, pelvis-aligned MPJPE (mm): synthetic test split vs real clips")
+    print(f"{'tokenizer':<10} {'synthetic':>10} {'real':>8} {'ratio':>6} {'real global':>12} {'real usage':>11}")
+    rows = []
+    for folder in sorted(p for p in (run / "tokenizer").iterdir() if (p / "config.json").is_file()):
+        tok = MotionTokenizer.from_pretrained(folder)
+        s = evaluate_reconstruction(tok, corpus, "test")
+        r = evaluate_reconstruction(tok, real, None, batch_size=1)
+        rows.append({"tokenizer": folder.name, "synthetic_mpjpe_mm": s.mpjpe_mm, "real_mpjpe_mm": r.mpjpe_mm,
+                     "ratio": r.mpjpe_mm / s.mpjpe_mm, "real_mpjpe_global_mm": r.mpjpe_global_mm,
+                     "real_codebook_usage": r.codebook_usage})
+        print(f"{folder.name:<10} {s.mpjpe_mm:>10.1f} {r.mpjpe_mm:>8.1f} {r.mpjpe_mm / s.mpjpe_mm:>6.2f} "
+              f"{r.mpjpe_global_mm:>12.1f} {r.codebook_usage:>11.3f}")
+    print(f"\n3. action classifier ({classifier_steps} steps on the run's corpus) on real clips with a known action")
+    clf = train_action_classifier(corpus, ActionClassifierConfig(steps=classifier_steps, progress=False))
+    labelled = classify_real_clips(clf, real)
+    for row in labelled:
+        print(f"  {row['clip']:<22} is {row['actions']:<10} -> {row['predicted']:<12} {'right' if row['correct'] else 'wrong'}")
+    acc = float(np.mean([r["correct"] for r in labelled])) if labelled else float("nan")
+    print(f"  accuracy {acc:.2f} on {len(labelled)} clip(s)")
+    return {"tokenizers": rows, "classifier": {"rows": labelled, "accuracy": acc, "steps": classifier_steps}}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""The real mocap clips shipped with being-kit (`data/mocap_clips/`, sources and licences in its SOURCES.md).
+
+Three naming families (Mixamo, MocapBank, Rigify) for the importer's tests, and real motion to hold the synthetic
+corpus and the tokenizers against (`python -m being_kit.bench real`). `CLIP_ACTIONS` names the synthetic action
+families a clip shows, for the action classifier; a clip showing none of them has no entry.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+CLIPS_DIR = Path(__file__).parent / "mocap_clips"
+CAPTIONS_FILE = CLIPS_DIR / "captions.tsv"
+CLIP_ACTIONS: dict[str, tuple[str, ...]] = {
+    "mixamo_walk_turn": ("walk", "turn"),
+    "mocapbank_squat": ("squat",),
+}
+
+
+def clip_paths(folder: str | Path | None = None) -> list[Path]:
+    """The shipped clips (or the .bvh files under `folder`), sorted."""
+    root = Path(folder) if folder is not None else CLIPS_DIR
+    found = sorted(root.rglob("*.bvh"))
+    if not found:
+        raise FileNotFoundError(f"{root}: no .bvh files")
+    return found
+
+
+def import_real_clips(out_path: str | Path, folder: str | Path | None = None, progress: bool = False):
+    """The shipped clips (plus every .bvh under `folder`, captioned by its own sidecars, `texts/` folder or a
+    `captions.tsv` inside it; files without captions get their file name) as a humanml263 corpus at `out_path`."""
+    from .importers import import_bvh
+    from .importers._common import read_captions_file, resolve_captions, TextsFolders
+
+    paths = clip_paths()
+    captions: dict[str, list[str]] = dict(read_captions_file(CAPTIONS_FILE))
+    if folder is not None:
+        extra = clip_paths(folder)
+        tsv = Path(folder) / "captions.tsv"
+        given = read_captions_file(tsv) if tsv.is_file() else {}
+        lookup = resolve_captions(None, Path(folder))
+        for f in extra:
+            found = lookup(f) if isinstance(lookup, TextsFolders) else None
+            if f.stem in given:
+                captions[f.stem] = given[f.stem]
+            elif found is not None:
+                from .importers.humanml3d import read_humanml3d_texts
+
+                captions[f.stem] = read_humanml3d_texts(found)[0]
+            else:
+                captions[f.stem] = [f"a person moves ({f.stem})"]
+        paths = paths + extra
+    return import_bvh(paths, out_path, captions=captions, progress=progress, workers=0, source="real_bvh")
+
+
+def classify_real_clips(classifier, corpus) -> list[dict]:
+    """The action classifier on each clip with a known action (`CLIP_ACTIONS`): a clip showing several actions
+    counts as right when the label is any of them. Returns one row per clip: id, actions, predicted, correct."""
+    rows = []
+    for k in range(len(corpus)):
+        record = corpus[k]
+        actions = CLIP_ACTIONS.get(record.id)
+        if not actions:
+            continue
+        predicted = classifier.classify([record.motion])[0][0]
+        rows.append({"clip": record.id, "actions": "/".join(actions), "predicted": predicted,
+                     "correct": predicted in actions})
+    return rows

@@ -1,0 +1,57 @@
+"""Motion dynamics (being_kit.motion.dynamics): each figure measures what it says on motions built to show it."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from being_kit.motion.dynamics import METRICS, motion_dynamics, pooled_dynamics
+from being_kit.motion.kinematics import forward_kinematics
+from being_kit.motion.rotations import axis_angle_to_matrix
+from being_kit.motion.skeleton import JOINT_INDEX, NUM_JOINTS
+
+
+def standing(t=40):
+    rot = np.tile(np.eye(3), (t, NUM_JOINTS, 1, 1))
+    root = np.tile([0.0, 0.93, 0.0], (t, 1))
+    joints = forward_kinematics(root, rot)
+    return joints - [0, joints[..., 1].min(), 0]
+
+
+def test_still_body_has_no_speed_and_full_contact():
+    d = motion_dynamics(standing())
+    assert set(d) == set(METRICS)
+    assert d["joint_speed"].max() < 1e-9 and d["root_speed"].max() < 1e-9 and d["contact_fraction"][0] == 1.0
+    assert d["knee_flexion_range"][0] < 1e-6 and d["body_extent"][0] < 1e-9
+
+
+def test_sliding_body_shows_in_root_and_stance_foot_speed():
+    j = standing(41)
+    j = j + np.linspace(0, 2, 41)[:, None, None] * [1, 0, 0]  # the whole body glides 2 m in 2 s: skating feet
+    d = motion_dynamics(j)
+    np.testing.assert_allclose(d["root_speed"], 1.0, atol=1e-9)
+    np.testing.assert_allclose(d["stance_foot_speed"], 1.0, atol=1e-9)
+
+
+def test_bending_knees_and_elbows_are_measured_in_degrees():
+    t = 21
+    aa = np.zeros((t, NUM_JOINTS, 3))
+    bend = np.linspace(0, np.pi / 2, t)
+    for side in ("left", "right"):
+        aa[:, JOINT_INDEX[f"{side}_knee"], 0] = bend
+        aa[:, JOINT_INDEX[f"{side}_elbow"], 0] = -bend  # arms hang down at rest: forearm swings forward
+    j = forward_kinematics(np.tile([0.0, 0.93, 0.0], (t, 1)), axis_angle_to_matrix(aa))
+    d = motion_dynamics(j)
+    assert d["knee_flexion_range"][0] == pytest.approx(90, abs=0.5)
+    assert d["elbow_flexion_range"][0] == pytest.approx(90, abs=0.5)
+
+
+def test_pooled_and_bad_input():
+    p = pooled_dynamics([standing(), standing(2), standing(30)])
+    assert p.num_motions == 2 and p.values["contact_fraction"].shape == (2,)
+    assert set(p.summary()["joint_speed"]) == {"p5", "p50", "p95"}
+    with pytest.raises(ValueError, match=r"joints: expected \(t >= 3, 22, 3\)"):
+        motion_dynamics(np.zeros((10, 21, 3)))
+    bad = standing()
+    bad[3, 4, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        motion_dynamics(bad)
