@@ -142,6 +142,14 @@ class _Tree:
                 if self.side[k] == side and part in parts and (within is None or self.is_below(k, within))]
         return min(hits, key=lambda k: (self.depth[k], k)) if hits else None
 
+    def limb_end(self, side: str, ends: set[str], middles: set[str]) -> int | None:
+        """A wrist or ankle: the node named as one, else the child of the node named as the elbow or knee."""
+        end = self.named(side, ends)
+        if end is None:
+            middle = self.named(side, middles)
+            end = self.first_child(middle) if middle is not None else None
+        return end
+
     def first_child(self, k: int) -> int | None:
         """The child that continues a limb: one of this side with a name, else the longest link."""
         kids = [c for c in self.children[k] if not _HELPER.search(self.info[c][1])]
@@ -185,18 +193,8 @@ def map_skeleton(names: list[str], parents: list[int], rest: np.ndarray,
                           f"{_template(shown)} (edit the '?' and any wrong entry)")
 
     for side in ("left", "right"):
-        wrist = got.get(f"{side}_wrist")
-        if wrist is None:
-            wrist = tree.named(side, _WRIST)
-        if wrist is None:
-            elbow = tree.named(side, _ELBOW)
-            wrist = tree.first_child(elbow) if elbow is not None else None
-        ankle = got.get(f"{side}_ankle")
-        if ankle is None:
-            ankle = tree.named(side, _ANKLE)
-        if ankle is None:
-            knee = tree.named(side, _KNEE)
-            ankle = tree.first_child(knee) if knee is not None else None
+        wrist = got.get(f"{side}_wrist", tree.limb_end(side, _WRIST, _ELBOW))
+        ankle = got.get(f"{side}_ankle", tree.limb_end(side, _ANKLE, _KNEE))
         if wrist is None or ankle is None:
             raise fail(f"no {side} {'wrist (a hand/wrist joint)' if wrist is None else 'ankle (a foot/ankle joint)'}"
                        f" found; joint names need a side ('Left*', 'L_*', '*_L', '*.L')")
