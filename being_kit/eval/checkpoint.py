@@ -44,4 +44,14 @@ def read_checkpoint(directory: str | Path, what: str) -> tuple[dict, dict]:
     for name in (CONFIG_FILE, WEIGHTS_FILE):
         if not (directory / name).is_file():
             raise FileNotFoundError(f"{what} directory {str(directory)!r} lacks {name}")
-    return json.loads((directory / CONFIG_FILE).read_text()), load_file(str(directory / WEIGHTS_FILE))
+    try:
+        config = json.loads((directory / CONFIG_FILE).read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ValueError(f"{directory / CONFIG_FILE}: corrupt {what} config ({type(e).__name__}: {e})") from None
+    if not isinstance(config, dict) or "kind" not in config:
+        raise ValueError(f"{directory / CONFIG_FILE}: not a {what} config (expected a JSON object with 'kind'); "
+                         "retrain or restore the folder")
+    try:
+        return config, load_file(str(directory / WEIGHTS_FILE))
+    except Exception as e:  # safetensors raises its own error type on truncated or foreign files
+        raise ValueError(f"{directory / WEIGHTS_FILE}: unreadable {what} weights ({str(e)[:200]})") from None

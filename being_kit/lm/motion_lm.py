@@ -7,6 +7,7 @@ A LoRA model is merged before saving, so the folder always loads with plain `Aut
 """
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,13 @@ class MotionLM:
         if not (directory / "config.json").is_file():
             raise FileNotFoundError(f"{directory}: no config.json; expected a folder written by train_lm "
                                     "(MotionLM.save_pretrained)")
+        try:
+            config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as e:
+            raise ValueError(f"{directory / 'config.json'}: corrupt model config ({type(e).__name__}: {e})") from None
+        if not isinstance(config, dict) or "model_type" not in config:
+            raise ValueError(f"{directory / 'config.json'}: not a transformers model config (expected a JSON object "
+                             "with 'model_type'); retrain or restore the folder")
         vocab = MotionVocabulary.load(directory)
         tok = AutoTokenizer.from_pretrained(directory)
         kwargs = {"dtype": dtype} if dtype is not None else {}

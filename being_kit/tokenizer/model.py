@@ -285,6 +285,8 @@ class MotionTokenizer(nn.Module):
                 raise FileNotFoundError(f"{p}: missing; a tokenizer folder holds {CONFIG_FILE} and {WEIGHTS_FILE}")
         try:
             meta = json.loads(cfg_path.read_text())
+            if not isinstance(meta, dict):
+                raise ValueError(f"expected a JSON object, got a {type(meta).__name__}")
             if meta.get("format") != FORMAT:
                 raise ValueError(f"format {meta.get('format')!r}, expected {FORMAT!r}")
             config = TokenizerConfig.from_dict(meta["config"])

@@ -75,6 +75,50 @@ def test_feet_stay_still_during_stance(motions):
     assert np.percentile(speeds, 95) < 0.35, np.percentile(speeds, 95)
 
 
+def test_no_foot_sliding_and_no_frozen_frames():
+    """Spins pivot on the planted foot (they used to twist it over the floor at ~1 m/s), and idle life means no
+    frame is perfectly still, across seeds and families."""
+    from being_kit.motion.dynamics import motion_dynamics
+
+    for seed in range(4):
+        for side in ("left", "right"):
+            for name in ("spin", "walk_circle", "jumping_jacks"):
+                j, _, _ = clip_to_motion(make_action(name, np.random.default_rng(seed), side=side))
+                stance = motion_dynamics(j)["stance_foot_speed"]
+                assert np.percentile(stance, 95) < 0.1, (name, side, seed, np.percentile(stance, 95))
+    for seed in range(3):
+        for i in range(12):
+            d = motion_dynamics(generate_joints(i, seed=seed).joints)
+            assert d["joint_speed"].min() > 1e-3, (i, seed)  # m/s: breathing and sway never stop
+            assert np.percentile(d["stance_foot_speed"], 50) < 0.01
+
+
+def test_idle_life_is_subtle_and_seeded():
+    from being_kit.data.synthetic.compose import compose
+    from being_kit.data.synthetic.life import add_idle_life
+
+    plain = compose([make_action("wave", np.random.default_rng(0))]).clip
+    alive = add_idle_life(compose([make_action("wave", np.random.default_rng(0))]).clip, np.random.default_rng(1))
+    again = add_idle_life(compose([make_action("wave", np.random.default_rng(0))]).clip, np.random.default_rng(1))
+    np.testing.assert_array_equal(alive.aa, again.aa)
+    extra = np.degrees(np.abs(alive.aa - plain.aa))
+    assert 0.2 < extra.max() < 20 and np.median(extra[extra > 0]) < 3  # a few degrees, mostly the relaxed elbows
+    life = alive.aa - plain.aa
+    jumps = np.abs(np.diff(life, axis=0)).max()
+    assert jumps < 0.3 * np.abs(life - life.mean(axis=0)).max()  # band-limited: white noise would jump ~2x its size
+
+
+def test_walking_arms_swing_with_bent_elbows():
+    j, _, _ = clip_to_motion(make_action("walk", np.random.default_rng(3)))
+    j = j[len(j) // 4: -len(j) // 4].astype(np.float64)  # steady walking
+    for side in ("left", "right"):
+        u = j[:, J[f"{side}_shoulder"]] - j[:, J[f"{side}_elbow"]]
+        v = j[:, J[f"{side}_wrist"]] - j[:, J[f"{side}_elbow"]]
+        cos = (u * v).sum(-1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1))
+        bend = 180 - np.degrees(np.arccos(np.clip(cos, -1, 1)))  # 0 = straight arm
+        assert 10 < bend.min() and bend.max() < 50 and np.ptp(bend) > 12, (side, bend.min(), bend.max())
+
+
 def test_lengths_and_record_schema(motions):
     for i in range(40):
         rec = generate_record(i, seed=7)

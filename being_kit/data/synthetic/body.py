@@ -24,14 +24,19 @@ CONTACT_JOINTS = np.array([J[n] for n in ("pelvis", "left_knee", "right_knee", "
 _LEAVES = [J[n] for n in ("left_foot", "right_foot")]  # no child: their rotation carries nothing; kept identity
 AIRBORNE = 1e-3  # metres of lift above which the body is in flight
 STICK = 0.005  # metres: the planted joint stays the anchor while within this of the lowest one (no flicker)
+RISE = 2e-4  # metres per frame: an anchor rising faster than this is lifting off and hands over to the lowest joint
 
 
-def _sticky_argmin(heights: np.ndarray, tolerance: float) -> np.ndarray:
+def _sticky_argmin(heights: np.ndarray, tolerance: float, rise: float = RISE) -> np.ndarray:
     """(t,) index of the anchor per frame: the lowest column, but the previous anchor is kept while it is within
-    `tolerance` of the lowest, so a foot arriving on the floor takes over only once the other one lifts off."""
+    `tolerance` of the lowest and not rising, so a foot arriving on the floor takes over only once the other one
+    lifts off, and a foot lifting off hands over at once (kept any longer, it would drag the body and the foot that
+    really stands along with it)."""
     low = heights.argmin(axis=1)
     best = heights[np.arange(len(low)), low]
-    near = (heights <= best[:, None] + tolerance).tolist()
+    near = heights <= best[:, None] + tolerance
+    near[1:] &= np.diff(heights, axis=0) <= rise
+    near = near.tolist()
     out = low.tolist()
     for i in range(1, len(out)):
         if near[i][out[i - 1]]:

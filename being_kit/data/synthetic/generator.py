@@ -1,7 +1,8 @@
 """The embedded default corpus: procedural MotionLib-style motions with captions, deterministic by seed.
 
-Record i of seed s draws everything from `np.random.default_rng([s, i])`, so any record can be regenerated alone, in
-any order or process, and a corpus of n records is the first n records of any larger one with the same seed.
+Record i of seed s draws everything from `np.random.default_rng([s, i])` (its idle life from `[s, i, 1]`), so any
+record can be regenerated alone, in any order or process, and a corpus of n records is the first n records of any
+larger one with the same seed.
 A record performs one action (about half of them) or a sequence of two or three, 2 to 10 seconds at 20 fps.
 """
 from __future__ import annotations
@@ -20,10 +21,12 @@ from .actions import FAMILIES, FAMILY_NAMES, make_action
 from .body import clip_to_motion
 from .captions import describe
 from .compose import BLEND_SECONDS, compose
+from .life import add_idle_life
 
 MIN_SECONDS, MAX_SECONDS = 2.0, 10.0
 ACTIONS_PER_MOTION = (1, 2, 3)
 ACTIONS_PROBABILITY = (0.5, 0.32, 0.18)
+LIFE_STREAM = 1  # third word of the idle-life rng's seed, [seed, index, LIFE_STREAM]
 
 
 class GeneratedMotion(NamedTuple):
@@ -85,6 +88,8 @@ def generate_joints(index: int, seed: int = 0) -> GeneratedMotion:
     comp.clip.aa[:, 0, 2] += roll
     comp.clip.aa[:, 1:3, 2] -= roll
     comp.clip.aa[:, 12, 0] += rng.uniform(3, 8) * np.pi / 180  # head slightly down (also off the exact z axis)
+    # its own stream, so the captions and everything else drawn from rng are as without it
+    add_idle_life(comp.clip, np.random.default_rng([seed, index, LIFE_STREAM]))
     joints, local, root = clip_to_motion(comp.clip)
     actions = [(c.family, _plain(c.params)) for c in clips]
     texts, parts, segments = describe(actions, comp.spans, rng, num_texts=int(rng.integers(3, 6)))

@@ -22,7 +22,7 @@ def gait(clip: Clip, phase: np.ndarray, stride: float, duty: float, clearance: f
     """Alternating steps by inverse kinematics on planted footsteps. phase: (t,) cycles of the left leg (0 = left
     foot lands); stride: metres a foot advances per cycle; duty: fraction of the cycle a foot is planted (> 0.5:
     double support); clearance: swing-foot lift (m). The pelvis is as high as the planted legs allow (3% knee bend),
-    which gives the natural vertical bob. Angles in radians: arm swing, elbow bend, forward lean."""
+    which gives the natural vertical bob. Angles in radians: arm swing, mean elbow bend, forward lean."""
     rel, swing, free = {}, {}, {}
     for side, shift in (("left", 0.0), ("right", 0.5)):
         p = np.mod(phase + shift, 1.0)
@@ -38,8 +38,10 @@ def gait(clip: Clip, phase: np.ndarray, stride: float, duty: float, clearance: f
     for side in rel:
         ankle_y = clearance * swing[side] - pelvis
         leg_ik(clip, side, rel[side], ankle_y, FOOT_PITCH_REST + 10 * DEG * swing[side], lean)
-        clip.add(f"{side}_shoulder", "x", arm * rel[side] / max(stride * duty / 2, 1e-6))
-        clip.add(f"{side}_elbow", "x", -elbow - 0.3 * elbow * swing[side])
+        back = rel[side] / max(stride * duty / 2, 1e-6)  # about -1 (arm forwards) .. 1 (arm back)
+        clip.add(f"{side}_shoulder", "x", arm * back)
+        # the forearm swings with the arm: the elbow bends most at the front of the swing, least at the back
+        clip.add(f"{side}_elbow", "x", -elbow + 0.6 * arm * np.clip(back, -1.2, 1.2))
         clip.add(f"{side}_shoulder", "z", 4 * DEG if side == "left" else -4 * DEG)
     clip.add("pelvis", "x", lean)
     clip.add("spine3", "y", -5 * DEG * np.sin(TAU * phase))
@@ -74,7 +76,7 @@ def _travel(rng, frames: int, family: str, speed: tuple[float, float], cadence: 
 
 
 def walk(rng, frames: int, family: str = "walk") -> Clip:
-    return _travel(rng, frames, family, (0.7, 1.5), (0.8, 1.0), 0.6, 0.08, 20 * DEG, 15 * DEG, 3 * DEG, 0.34)
+    return _travel(rng, frames, family, (0.7, 1.5), (0.8, 1.0), 0.6, 0.08, 20 * DEG, 28 * DEG, 3 * DEG, 0.34)
 
 
 def jog(rng, frames: int) -> Clip:
@@ -86,7 +88,7 @@ def run(rng, frames: int) -> Clip:
 
 
 def walk_backward(rng, frames: int) -> Clip:
-    return _travel(rng, frames, "walk_backward", (0.5, 1.0), (0.7, 0.9), 0.6, 0.07, 12 * DEG, 15 * DEG, -2 * DEG,
+    return _travel(rng, frames, "walk_backward", (0.5, 1.0), (0.7, 0.9), 0.6, 0.07, 12 * DEG, 22 * DEG, -2 * DEG,
                    0.28, backwards=True)
 
 
@@ -171,12 +173,16 @@ def spin(rng, frames: int) -> Clip:
     turns = int(rng.choice([1, 1, 2])) if dur >= 3.0 else 1  # at most ~1.5 turns/s: hands stay under 12 m/s
     clip = Clip.empty("spin", frames, direction="left", turns=turns)
     t = times(frames)
-    clip.yaw = turns * TAU * smoothstep((t - 0.15 * dur) / (0.7 * dur))
     arms = envelope(frames, 0.5)
     clip.add("left_shoulder", "z", 60 * DEG * arms).add("right_shoulder", "z", -60 * DEG * arms)
     phase = 2.2 * t
     steps = hold(frames, 0.12 * dur, 0.88 * dur, 0.3)
+    # pivot on the planted foot: turn only while the other foot is up (it is, mid-step), never in double support,
+    # where a turn would twist one of the planted feet over the floor
+    rate = steps**2 * np.sin(TAU * phase) ** 2
+    clip.yaw = turns * TAU * np.cumsum(rate) / max(rate.sum(), 1e-9)
     for side, shift in (("left", 0.0), ("right", 0.5)):
         up = steps * bump(np.mod(phase + shift, 1.0) / 0.5)
         clip.add(f"{side}_hip", "x", -20 * DEG * up).add(f"{side}_knee", "x", 40 * DEG * up)
+        clip.add(f"{side}_ankle", "x", -15 * DEG * up)  # keep the toes up too: the step clears the floor
     return clip

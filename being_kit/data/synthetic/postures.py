@@ -142,6 +142,7 @@ def hop(rng, frames: int) -> Clip:
     starts = list(np.arange(0.5, dur - 0.5 - period, period))
     clip = Clip.empty("hop", frames, side="left", hops=len(starts))
     clip.add("right_hip", "x", -25 * DEG * raised).add("right_knee", "x", 85 * DEG * raised)
+    clip.add("right_ankle", "x", -65 * DEG * raised)  # toes up as the foot leaves the floor: it does not scuff back
     clip.add("left_shoulder", "z", 30 * DEG * raised).add("right_shoulder", "z", -30 * DEG * raised)
     air = _flights(frames, starts, flight)
     crouch = sum(bump((t - s0 - flight + 0.05) / (period - flight + 0.1)) for s0 in starts) if starts else 0 * t
@@ -182,12 +183,14 @@ def jumping_jacks(rng, frames: int) -> Clip:
     starts = [0.3 + k * cycle + h * cycle / 2 for k in range(n) for h in (0, 1)]
     clip = Clip.empty("jumping_jacks", frames, side="both", repetitions=n)
     air = _flights(frames, starts, flight)
-    spread = np.zeros(frames)
+    spread, arms = np.zeros(frames), np.zeros(frames)
+    edge, move = 0.2 * flight, 0.6 * flight  # the feet leave and meet the floor straight up and down: no scuffing
     for k in range(n):
         t0 = 0.3 + k * cycle
-        spread += smoothstep((t - t0) / flight) * smoothstep((t0 + cycle / 2 + flight - t) / flight)
+        spread += smoothstep((t - t0 - edge) / move) * smoothstep((t0 + cycle / 2 + flight - edge - t) / move)
+        arms += smoothstep((t - t0) / flight) * smoothstep((t0 + cycle / 2 + flight - t) / flight)
     clip.add("left_hip", "z", 14 * DEG * spread).add("right_hip", "z", -14 * DEG * spread)
-    clip.add("left_shoulder", "z", 160 * DEG * spread).add("right_shoulder", "z", -160 * DEG * spread)
+    clip.add("left_shoulder", "z", 160 * DEG * arms).add("right_shoulder", "z", -160 * DEG * arms)
     clip.lift = air
     return clip
 

@@ -1,0 +1,50 @@
+"""Idle life: the breathing, postural sway and relaxed arms of a real body, added under every action.
+
+Real bodies never stand perfectly still and never lock their elbows; a program's zero is a statue. Each channel is a
+smooth, band-limited signal (a few random sinusoids between 0.1 and 0.7 Hz, not white noise) of a degree or two, so
+the action and its caption are unchanged while no frame is frozen. The pelvis sways about the hips (the legs are
+counter-rotated, so planted feet stay planted); breathing lifts the chest and shoulders. Deterministic in its rng.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .pose import DEG, Clip, times
+
+BAND_HZ = (0.1, 0.7)  # postural sway and small fidgets; breathing has its own rate
+BREATH_HZ = (0.2, 0.33)  # 12-20 breaths a minute
+SWAY = (  # (joint, axis, RMS degrees)
+    ("pelvis", "x", 0.6), ("pelvis", "z", 0.6),
+    ("spine1", "z", 0.4), ("spine2", "y", 0.8), ("spine3", "x", 0.5),
+    ("neck", "x", 1.2), ("neck", "y", 1.8), ("head", "x", 0.8),
+    ("left_shoulder", "x", 1.5), ("right_shoulder", "x", 1.5),
+    ("left_shoulder", "z", 1.0), ("right_shoulder", "z", 1.0),
+    ("left_elbow", "x", 2.0), ("right_elbow", "x", 2.0),
+)
+ELBOW_REST_DEG = (8.0, 14.0)  # relaxed arms hang with the elbows slightly bent
+
+
+def _band_limited(rng: np.random.Generator, t: np.ndarray, channels: int, parts: int = 3) -> np.ndarray:
+    """(t, channels) smooth signals of unit RMS: each a sum of `parts` sinusoids at log-uniform frequencies in BAND_HZ."""
+    f = np.exp(rng.uniform(np.log(BAND_HZ[0]), np.log(BAND_HZ[1]), (channels, parts)))
+    phase = rng.uniform(0, 2 * np.pi, (channels, parts))
+    w = rng.uniform(0.5, 1.0, (channels, parts))
+    w /= np.sqrt((w**2).sum(axis=1, keepdims=True) / 2)  # sinusoids of weights w have RMS sqrt(sum w^2 / 2) = 1
+    return np.einsum("tcp,cp->tc", np.sin(2 * np.pi * f[None] * t[:, None, None] + phase[None]), w)
+
+
+def add_idle_life(clip: Clip, rng: np.random.Generator) -> Clip:
+    """Add breathing, sway and relaxed elbows to `clip` in place (see the module docstring) and return it."""
+    t = times(clip.frames)
+    noise = _band_limited(rng, t, len(SWAY))
+    for k, (joint, axis, rms) in enumerate(SWAY):
+        clip.add(joint, axis, rms * DEG * noise[:, k])
+    for axis, k in (("x", 0), ("z", 1)):  # the legs keep their line while the pelvis sways over them
+        clip.add("left_hip", axis, -SWAY[k][2] * DEG * noise[:, k])
+        clip.add("right_hip", axis, -SWAY[k][2] * DEG * noise[:, k])
+    breath = np.sin(2 * np.pi * rng.uniform(*BREATH_HZ) * t + rng.uniform(0, 2 * np.pi))
+    clip.add("spine3", "x", -0.8 * DEG * breath)  # the chest lifts (leans back) on the in-breath
+    clip.add("left_shoulder", "z", 0.5 * DEG * breath).add("right_shoulder", "z", -0.5 * DEG * breath)
+    rest = rng.uniform(*ELBOW_REST_DEG, size=2) * DEG
+    clip.add("left_elbow", "x", -rest[0]).add("right_elbow", "x", -rest[1])
+    return clip
