@@ -155,7 +155,15 @@ def _type_clash(value: Any, default: Any) -> str | None:
         ok = isinstance(value, list)
     else:
         ok = True
-    return None if ok else f"the notebook's default is {default!r} ({type(default).__name__})"
+    if not ok:
+        return f"the notebook's default is {default!r} ({type(default).__name__})"
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and not isinstance(default, bool) and isinstance(default, (int, float)):
+        if value != value or value in (float("inf"), float("-inf")):
+            return "must be a finite number"
+        if value < 0 <= default:  # every numeric parameter is a count, size, rate or scale: none takes a sign
+            return f"must be >= 0 (the notebook's default is {default!r})"
+    return None
 
 
 def resolve_parameters(

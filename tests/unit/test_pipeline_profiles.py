@@ -52,6 +52,14 @@ def test_type_clash_with_the_notebook_default(tmp_path, line):
         resolve_parameters(prof, NOTEBOOKS)
 
 
+@pytest.mark.parametrize("line,why", [("max_steps = -5", r"max_steps = -5: must be >= 0"),
+                                      ("lr = -1e-3", r"lr = -0.001: must be >= 0"), ("lr = nan", "finite")])
+def test_negative_or_non_finite_numbers_are_rejected(tmp_path, line, why):
+    prof = write(tmp_path, f"[02_tokenizer]\n{line}\n")
+    with pytest.raises(ProfileError, match=why):
+        resolve_parameters(prof, NOTEBOOKS)
+
+
 def test_int_for_float_and_anything_for_none_default(tmp_path):
     prof = write(tmp_path, "[02_tokenizer]\nlr = 1\nnote = 2\nuse_ema = false\n")
     assert resolve_parameters(prof, NOTEBOOKS)["02_tokenizer"] == {"lr": 1, "note": 2, "use_ema": False}
