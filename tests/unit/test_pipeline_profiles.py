@@ -108,7 +108,7 @@ def test_profile_path_name_or_file(tmp_path):
     assert profile_path(str(tmp_path / "x.toml")) == tmp_path / "x.toml"
 
 
-@pytest.mark.parametrize("name", ["tiny", "cpu", "a800"])
+@pytest.mark.parametrize("name", ["tiny", "cpu", "gpu", "a800"])
 def test_shipped_profiles_load_and_set_the_data_notebook(name):
     prof = load_profile(name, ROOT / "profiles")
     assert prof.common["seed"] == 0
@@ -125,3 +125,13 @@ def test_override_values_read_as_toml_or_text():
     assert got.notebooks["03_train_lm"] == {"lr": 1e-3, "stage_steps": "700,110", "base_model": "smollm2"}
     assert got.common == {"seed": 0, "progress": True} and got.notebooks["04_generate"] == {"prompt": "a b"}
     assert base.notebooks["03_train_lm"] == {"lr": 2e-4}  # the loaded profile itself is unchanged
+
+
+@pytest.mark.parametrize("name", ["tiny", "cpu", "gpu", "a800"])
+def test_shipped_profiles_fit_the_notebooks_as_a_dry_run_checks(name):
+    """What `--dry-run` checks: every name a parameter of its notebook, every value of the default's type and sign."""
+    from being_kit.pipeline.runner import notebook_parameters
+
+    defaults = {p.stem: notebook_parameters(p) for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))}
+    resolved = resolve_parameters(load_profile(name, ROOT / "profiles"), defaults)
+    assert set(resolved) == set(defaults) and resolved["02_tokenizer"]["max_steps"] >= 0
