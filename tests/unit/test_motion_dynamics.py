@@ -55,3 +55,23 @@ def test_pooled_and_bad_input():
     bad[3, 4, 1] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         motion_dynamics(bad)
+
+
+def test_real_clip_retrieval_ranks_each_clip_among_distractors():
+    from being_kit.eval.protocol import EvalSet
+    from being_kit.eval.real_motion import real_clip_retrieval
+
+    class Toy:  # texts and motions embed to their first number: clip i matches caption i exactly
+        name = "toy"
+
+        def embed_texts(self, texts):
+            return np.array([[float(t.split()[0])] for t in texts])
+
+        def embed_motions(self, motions):
+            return np.array([[float(m[0, 0])] for m in motions])
+
+    eval_set = EvalSet([np.full((5, 263), 100.0 + i) for i in range(40)], [["x"]] * 40, [f"t{i}" for i in range(40)])
+    clips = [np.full((5, 263), 1.0), np.full((5, 263), 150.0)]  # the second sits among the distractors
+    figures, rows = real_clip_retrieval(Toy(), clips, ["1 squat", "2 walk"], ["a", "b"], eval_set)
+    assert rows[0]["rank"] == 1 and rows[1]["rank"] > 3 and rows[0]["of"] == 32
+    assert figures["eval_real_mocap_r1"] == 0.5 and figures["eval_real_mocap_chance_r3"] == 3 / 32
