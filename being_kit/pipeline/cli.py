@@ -77,6 +77,35 @@ def main(argv: list[str] | None = None) -> int:
         print(format_failure(result, Path(args.executions_dir)), file=sys.stderr)
         return 1
     print(f"being-kit pipeline: run {result.id} ok in {result.duration_s:.1f} s -> {result.run_dir}")
-    for key, value in result.figures.items():
-        print(f"  {key}: {value}")
+    print(headline_summary(result.run_dir, Path(args.notebooks_dir)))
     return 0
+
+
+def _figure(value) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+HEADLINE_DEFAULT = 4  # figures shown for a notebook that declares no headline
+
+
+def headline_summary(run_dir: Path, notebooks_dir: Path) -> str:
+    """A few key figures per notebook (its metadata `being_kit.headline`), where the rest are, and which evaluator
+    a FID comes from."""
+    from .runner import notebook_headline
+
+    lines = []
+    for nb in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")):
+        metrics_file = run_dir / f"{nb.stem}.metrics.json"
+        if not metrics_file.is_file():
+            continue
+        metrics = json.loads(metrics_file.read_text(encoding="utf-8"))
+        keys = notebook_headline(nb) or list(metrics)[:HEADLINE_DEFAULT]
+        shown = [f"{k} {_figure(metrics[k])}" for k in keys if k in metrics]
+        lines.append(f"  {nb.stem}: " + (", ".join(shown) if shown else "(no figures)"))
+        if metrics.get("evaluator") == "builtin" and any(k.startswith("fid") for k in metrics):
+            lines.append("    (FID and R-Precision from evaluator B, trained on this run's corpus: they compare runs "
+                         "with each other, not with published HumanML3D figures, which need evaluator = \"guo\")")
+    lines.append(f"  every figure: {run_dir}/NN_name.metrics.json, and one line per run in executions/index.jsonl")
+    return "\n".join(lines)

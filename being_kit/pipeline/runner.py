@@ -93,6 +93,16 @@ class RunResult:
         return next((k for k, v in self.notebooks.items() if v.status == "failed"), None)
 
 
+def notebook_headline(path: Path) -> list[str]:
+    """The figures a notebook puts in the pipeline's closing summary, from its metadata `being_kit.headline`
+    (empty when undeclared: the summary then shows its first few figures)."""
+    meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("being_kit", {})
+    keys = meta.get("headline", []) if isinstance(meta, dict) else []
+    if not isinstance(keys, list) or not all(isinstance(k, str) and k for k in keys):
+        raise PipelineError(f"{path}: metadata being_kit.headline must be a list of metric names")
+    return keys
+
+
 def notebook_outputs(path: Path) -> list[str]:
     """The run-folder entries a notebook writes, from its metadata `being_kit.outputs` (empty when undeclared)."""
     meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("being_kit", {})

@@ -76,7 +76,8 @@ def test_run_writes_executed_copies_metrics_run_json_and_index(project, capsys, 
         assert rec["started"] <= rec["ended"] and rec["duration_s"] > 0
         assert "git_commit" in rec
     assert run["notebooks"]["01_first"]["parameters"]["scale"] == 2.5
-    assert "run r-ok ok" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "run r-ok ok" in out and "  02_second: seed 0, 02_second_value 3.5" in out and "every figure:" in out
 
 
 def test_unknown_parameter_fails_before_running_anything(project, capsys):
@@ -205,3 +206,18 @@ def test_branch_needs_a_finished_source_and_something_to_reuse(project, capsys):
     assert cli(project, "--profile", "ok", "--run-id", "src2") == 0
     assert cli(project, "--profile", "ok", "--from", "src2") == 2
     assert "nothing to reuse" in capsys.readouterr().err
+
+
+def test_headline_declared_in_metadata_and_the_evaluator_b_note(tmp_path):
+    from being_kit.pipeline.cli import headline_summary
+
+    nb = make_notebook(tmp_path / "notebooks", "05_eval", "value = 1")
+    meta = json.loads(nb.read_text())
+    meta["metadata"]["being_kit"] = {"outputs": [], "headline": ["fid_generated", "eval_r3", "missing"]}
+    nb.write_text(json.dumps(meta))
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "05_eval.metrics.json").write_text(json.dumps({"evaluator": "builtin", "eval_r3": 0.75, "fid_generated": 2.0,
+                                                          "other": 1}))
+    text = headline_summary(run, tmp_path / "notebooks")
+    assert "  05_eval: fid_generated 2, eval_r3 0.75\n" in text and "evaluator B" in text and "other 1" not in text
