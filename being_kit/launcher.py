@@ -23,7 +23,20 @@ def launch(fn: Callable[..., Any], args: tuple = (), num_processes: int = 1) -> 
         raise ValueError(f"num_processes: must be >= 1, got {num_processes}")
     if num_processes == 1:
         return fn(*args)
+    import os
+
     from accelerate import notebook_launcher
 
-    notebook_launcher(fn, args, num_processes=num_processes, use_port=str(free_port()))
+    # On CPU accelerate gives each process cores/processes threads and warns once per rank that OMP_NUM_THREADS was
+    # unset; naming the same count here keeps its choice and drops the repeated warning from executed notebooks.
+    added = "OMP_NUM_THREADS" not in os.environ
+    if added:
+        import psutil
+
+        os.environ["OMP_NUM_THREADS"] = str(max(1, (psutil.cpu_count(logical=False) or 1) // num_processes))
+    try:
+        notebook_launcher(fn, args, num_processes=num_processes, use_port=str(free_port()))
+    finally:
+        if added:
+            os.environ.pop("OMP_NUM_THREADS", None)
     return None
