@@ -74,6 +74,7 @@ class LiveTrainingPlot:
     every_s: float = 10.0  # seconds between redraws (only when the log grew)
     smooth: float = 0.6
     dpi: int = 80
+    keep_final: bool = True  # False: the curves leave the output at the end (a later cell draws them in full)
     frames: int = field(default=0, init=False)  # pictures drawn so far (tests, curiosity)
 
     def __post_init__(self) -> None:
@@ -156,7 +157,11 @@ class LiveTrainingPlot:
         if self._thread is not None:
             self._thread.join(timeout=60)
         try:
-            self.refresh(force=True)  # the final frame, from the complete log
+            self.refresh(force=True)  # the final frame (and status line), from the complete log
+            if not self.keep_final and self._image is not None and exc[0] is None:
+                from IPython.display import Markdown
+
+                self._image.update(Markdown(""))  # an executed copy then shows the curves once, in the next cell
         except Exception as err:  # training succeeded or failed on its own; a picture must not change that
             print(f"live plot of {self.log_path}: {type(err).__name__}: {err}", flush=True)
         return False  # never swallow the training's own exception

@@ -92,3 +92,18 @@ def test_papermill_copy_keeps_one_picture_the_final_frame(tmp_path):
     assert len(images) == 1, [o.get("output_type") for o in outputs]
     assert len(texts) == 1 and texts[0].startswith("`step 8/8 (100%)") and "loss 0.125" in texts[0]
     assert int(printed.split("frames")[1]) >= 2  # drawn while training ran, then the final frame
+
+
+def test_keep_final_false_leaves_the_status_line_and_no_picture(tmp_path):
+    """When a later cell draws the full curves, the live plot's last frame leaves the executed copy."""
+    papermill = pytest.importorskip("papermill")
+    nb = nbformat.v4.new_notebook()
+    cell = CELL.replace("every_s=0.2)", "every_s=0.2, keep_final=False)")
+    nb.cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}), nbformat.v4.new_code_cell(cell)]
+    src, out = tmp_path / "live.ipynb", tmp_path / "live.out.ipynb"
+    nbformat.write(nb, src)
+    papermill.execute_notebook(str(src), str(out), cwd=str(tmp_path), progress_bar=False, kernel_name="python3")
+    outputs = nbformat.read(out, as_version=4).cells[-1].outputs
+    assert not [o for o in outputs if "image/png" in o.get("data", {})]
+    texts = [o["data"]["text/markdown"] for o in outputs if "text/markdown" in o.get("data", {})]
+    assert any(t.startswith("`step 8/8 (100%)") for t in texts)
