@@ -81,18 +81,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _figure(value) -> str:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
-
-
 HEADLINE_DEFAULT = 4  # figures shown for a notebook that declares no headline
 
 
 def headline_summary(run_dir: Path, notebooks_dir: Path) -> str:
     """A few key figures per notebook (its metadata `being_kit.headline`), where the rest are, and which evaluator
     a FID comes from."""
+    from .metrics import format_figure
     from .runner import notebook_headline
 
     lines = []
@@ -102,7 +97,7 @@ def headline_summary(run_dir: Path, notebooks_dir: Path) -> str:
             continue
         metrics = json.loads(metrics_file.read_text(encoding="utf-8"))
         keys = notebook_headline(nb) or list(metrics)[:HEADLINE_DEFAULT]
-        shown = [f"{k} {_figure(metrics[k])}" for k in keys if k in metrics]
+        shown = [f"{k} {format_figure(metrics[k])}" for k in keys if k in metrics]
         lines.append(f"  {nb.stem}: " + (", ".join(shown) if shown else "(no figures)"))
         if metrics.get("evaluator") == "builtin" and any(k.startswith("fid") for k in metrics):
             lines.append("    (FID and R-Precision from evaluator B, trained on this run's corpus: they compare runs "

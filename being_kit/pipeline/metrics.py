@@ -74,8 +74,36 @@ def write_json_atomic(path: str | os.PathLike, obj: Any) -> Path:
     return path
 
 
-def record_metrics(run_dir: str | os.PathLike, notebook_name: str, metrics: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate and write `<run_dir>/<notebook_name>.metrics.json`; return the figures written (shown in the notebook).
+def format_figure(value: Any) -> str:
+    """A figure as people read it: integers as integers, other numbers to 4 significant digits."""
+    if isinstance(value, bool) or isinstance(value, str):
+        return str(value)
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and abs(value) < 1e15):
+        return str(int(value))
+    return f"{value:.4g}"
+
+
+class KeyFigures(dict):
+    """The figures a notebook recorded: a plain dict that shows itself as a small two-column table."""
+
+    def _rows(self) -> list[tuple[str, str]]:
+        return [(k, format_figure(v)) for k, v in self.items()]
+
+    def __repr__(self) -> str:
+        width = max((len(k) for k in self), default=0)
+        return "\n".join(f"{k:<{width}}  {v}" for k, v in self._rows())
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        body = "".join(f"<tr><td style='text-align:left'>{escape(k)}</td><td style='text-align:right'>{escape(v)}</td></tr>"
+                       for k, v in self._rows())
+        return f"<table><thead><tr><th>figure</th><th>value</th></tr></thead><tbody>{body}</tbody></table>"
+
+
+def record_metrics(run_dir: str | os.PathLike, notebook_name: str, metrics: Mapping[str, Any]) -> KeyFigures:
+    """Validate and write `<run_dir>/<notebook_name>.metrics.json`; return the figures written (a dict that a
+    notebook shows as a small table).
 
     metrics: flat mapping of name -> int/float/bool/str (numpy scalars accepted); NaN/inf and nested values raise.
     """
@@ -86,7 +114,7 @@ def record_metrics(run_dir: str | os.PathLike, notebook_name: str, metrics: Mapp
         raise FileNotFoundError(f"run_dir {str(run_dir)!r} does not exist; the runner creates it (or mkdir it when running by hand)")
     clean = validate_metrics(metrics)
     write_json_atomic(metrics_path(run_dir, notebook_name), clean)
-    return clean
+    return KeyFigures(clean)
 
 
 def read_metrics(run_dir: str | os.PathLike, notebook_name: str) -> dict[str, Any] | None:

@@ -71,3 +71,12 @@ def test_importing_pipeline_does_not_import_papermill():
     code = "import sys, being_kit.pipeline; print(any(m in sys.modules for m in ('papermill', 'nbformat', 'jsonschema')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_recorded_figures_show_as_a_small_table(tmp_path):
+    from being_kit.pipeline import record_metrics
+
+    shown = record_metrics(tmp_path, "02_tokenizer", {"steps": 20, "mpjpe_mm": 109.67774965, "whole": 3.0, "q": "vq"})
+    assert shown == {"steps": 20, "mpjpe_mm": 109.67774965, "whole": 3.0, "q": "vq"}  # still the dict written
+    assert repr(shown).splitlines() == ["steps     20", "mpjpe_mm  109.7", "whole     3", "q         vq"]
+    assert "<td style='text-align:right'>109.7</td>" in shown._repr_html_()
