@@ -7,6 +7,7 @@ also refreshes a static picture (`.picture_png`), which `show_static()` displays
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -86,12 +87,34 @@ def search_corpus(corpus, query: str = "", *, min_frames: int = 0, max_frames: i
     return np.flatnonzero(keep)
 
 
-def caption_html(record) -> str:
-    """Hierarchical captions of a record: whole-body captions, per-part captions, time-stamped segments, actions."""
+def highlight(text: str, query: str = "") -> str:
+    """`text` HTML-escaped, with every occurrence of each query word wrapped in <mark> (case-insensitive)."""
+    words = sorted({w for w in query.lower().split() if w}, key=len, reverse=True)
+    if not words:
+        return html.escape(text)
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out += [html.escape(text[last:m.start()]), f"<mark>{html.escape(m.group())}</mark>"]
+        last = m.end()
+    return "".join(out + [html.escape(text[last:])])
+
+
+def matching_caption(captions: Sequence[str], query: str = "") -> str:
+    """The first caption holding every query word (else the one holding most of them; the first when no query)."""
+    words = [w for w in query.lower().split() if w]
+    if not words or not captions:
+        return captions[0] if captions else ""
+    return max(captions, key=lambda c: (sum(w in c.lower() for w in words), -captions.index(c)))
+
+
+def caption_html(record, query: str = "") -> str:
+    """Hierarchical captions of a record: whole-body captions (query words highlighted), per-part captions,
+    time-stamped segments, actions."""
     e = html.escape
     rows = [f"<b>{e(str(record.id))}</b> <small>{e(record.source)} / {e(record.split)}, {record.num_frames} frames "
             f"({record.duration:.1f} s)</small>", "<u>whole body</u><ul>"]
-    rows += [f"<li>{e(t)}</li>" for t in record.texts] + ["</ul>"]
+    rows += [f"<li>{highlight(t, query)}</li>" for t in record.texts] + ["</ul>"]
     parts = {k: v for k, v in (record.parts or {}).items() if v}
     if parts:
         rows += ["<u>body parts</u><ul>"] + [f"<li><i>{e(k)}</i>: {e(v)}</li>" for k, v in parts.items()] + ["</ul>"]
@@ -167,10 +190,19 @@ class Explorer(_Dashboard):
                              split=self.split.value, captions=self.captions)
         self.hits = hits
         shown = hits[: self.max_results]
-        ids = self.corpus.ids
-        self.results.options = [(f"{ids[i]}: {self.captions[i][0][:48]}", int(i)) for i in shown]
+        ids, query = self.corpus.ids, self.query.value
+        self.results.options = [(f"{ids[i]}: {matching_caption(self.captions[i], query)[:48]}", int(i)) for i in shown]
+        if not len(hits):  # nothing matches: say so, and stop playing the motion of an earlier search
+            self.count.value = f"<small><b>no matches</b> among {len(self.corpus)} motions</small>"
+            self.player, self.player_box.children, self.caption_box.value = None, [], ""
+            self._picture = None
+            return hits
         self.count.value = f"<small>{len(hits)} of {len(self.corpus)} motions"
         self.count.value += f" (first {self.max_results} listed)</small>" if len(hits) > len(shown) else "</small>"
+        if self.results.value != int(shown[0]):
+            self.results.value = int(shown[0])  # the first hit plays (through _on_pick)
+        else:
+            self.select(int(shown[0]))
         return hits
 
     def _on_pick(self, change: dict) -> None:
@@ -182,10 +214,11 @@ class Explorer(_Dashboard):
         from .player import MotionPlayer
 
         record = self.corpus[index]
-        self.player = MotionPlayer(record, captions=[record.texts[0]], fps=record.fps)
-        self.caption_box.value = caption_html(record)
+        caption = matching_caption(list(record.texts), self.query.value)
+        self.player = MotionPlayer(record, captions=[caption], fps=record.fps)
+        self.caption_box.value = caption_html(record, self.query.value)
         self.player_box.children = [self.player.widget]
-        self._set_picture([self.player.joints[0]], [record.texts[0]])
+        self._set_picture([self.player.joints[0]], [caption])
         return self.player
 
 
@@ -343,20 +376,30 @@ class Playground(_Dashboard):
         from .player import MotionPlayer
 
         text = prompt if prompt is not None else self.prompt.value
-        n = int(self.samples.value)
-        self.result = generate_motion(self.model, [text] * n, motion_tokenizer=self.motion_tokenizer,
-                                      durations=float(self.duration.value), temperature=float(self.temperature.value),
-                                      top_k=int(self.top_k.value), top_p=float(self.top_p.value),
-                                      seed=int(self.seed.value), guidance_scale=float(self.guidance.value))
-        ok = [i for i, j in enumerate(self.result.joints) if j is not None and len(j) > 1]
-        self.status.value = "<small>" + ", ".join(f"sample {i}: {s}" for i, s in enumerate(self.result.status)) + "</small>"
-        self.player_box.children = []
+        n, seed = int(self.samples.value), int(self.seed.value)
+        self.go.disabled, self.go.description = True, "generating..."  # busy: the old samples keep playing
+        self.status.value = f"<small>generating {n} sample(s) for {html.escape(repr(text))}...</small>"
+        try:
+            result = generate_motion(self.model, [text] * n, motion_tokenizer=self.motion_tokenizer,
+                                     durations=float(self.duration.value), temperature=float(self.temperature.value),
+                                     top_k=int(self.top_k.value), top_p=float(self.top_p.value), seed=seed,
+                                     guidance_scale=float(self.guidance.value))
+        except Exception as err:  # a bad prompt or setting: say it, keep what was playing
+            self.status.value = f"<small><b>not generated</b>: {html.escape(str(err))}</small>"
+            return self.result
+        finally:
+            self.go.disabled, self.go.description = False, "generate"
+        self.result = result
+        ok = [i for i, j in enumerate(result.joints) if j is not None and len(j) > 1]
+        self.status.value = "<small>" + ", ".join(f"sample {i}: {s}" for i, s in enumerate(result.status)) + "</small>"
         if ok:
-            motions = [self.result.joints[i] for i in ok]
-            caps = [f"sample {i}" for i in ok]
-            self.player = MotionPlayer(motions, captions=caps, fps=FPS, tokens=[self.result.codes[i] for i in ok])
-            self.player_box.children = [self.player.widget]
+            motions = [result.joints[i] for i in ok]
+            caps = [f"{text[:40]} | sample {i}, seed {seed}" for i in ok]
+            self.player = MotionPlayer(motions, captions=caps, fps=FPS, tokens=[result.codes[i] for i in ok])
+            self.player_box.children = [self.player.widget]  # replaced only once the new players exist
             self._set_picture(motions, caps)
+        else:
+            self.player_box.children = []
         return self.result
 
     def export(self) -> list[dict[str, Path]]:

@@ -94,3 +94,37 @@ def test_run_dir_entry_points_name_what_is_missing(tmp_path, corpus):
     assert pg is None and str(tmp_path / "lm") in msg
     ins, msg = inspector_for_run(tmp_path, corpus, "vq")
     assert "UNTRAINED" in msg and str(tmp_path / "tokenizer" / "vq") in msg
+
+
+def test_explorer_plays_the_first_hit_says_no_matches_and_highlights(corpus):
+    ex = build_explorer(corpus)
+    ex.query.value = "circle"
+    assert ex.results.value == 3 and ex.player is not None and ex.player.num_frames == corpus.lengths[3]
+    assert "<mark>circle</mark>" in ex.caption_box.value
+    ex.query.value = "slowly"  # matches the second caption of every record: the list shows that caption
+    assert ex.results.options[0][0].endswith("slowly")
+    ex.query.value = "nothing matches this"
+    assert ex.results.options == () and "no matches" in ex.count.value
+    assert ex.player is None and ex.player_box.children == () and ex.caption_box.value == "" and ex.picture_png is None
+
+
+def test_playground_is_busy_while_generating_and_keeps_its_players_on_error(monkeypatch):
+    import being_kit.lm.generate as gen
+    from being_kit.viz.dashboards import Playground
+
+    import ipywidgets
+
+    pg = Playground(model=None)
+    pg.player_box.children = (ipywidgets.HTML("old player"),)
+    old = pg.player_box.children
+    seen = {}
+
+    def failing(*args, **kwargs):
+        seen["disabled"], seen["status"] = pg.go.disabled, pg.status.value
+        raise ValueError("texts[0]: prompts must be non-empty strings, got ''")
+
+    monkeypatch.setattr(gen, "generate_motion", failing)
+    assert pg.generate("") is None
+    assert seen["disabled"] and "generating 2 sample(s)" in seen["status"]
+    assert not pg.go.disabled and pg.go.description == "generate" and pg.player_box.children == old
+    assert "not generated" in pg.status.value and "non-empty" in pg.status.value
