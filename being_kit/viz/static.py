@@ -16,6 +16,7 @@ interactive `MotionPlayer` and also a static picture, so a papermill-executed co
 from __future__ import annotations
 
 import shutil
+from html import escape as html_escape
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -422,10 +423,32 @@ def render_motion_mp4(motions: Any, path: str | Path, *, captions: Any = None, f
     return path
 
 
+def save_animation(motions: Any, path: str | Path, *, captions: Any = None, fps: float = FPS,
+                   layout: str = "side_by_side") -> dict[str, Path]:
+    """The motions as `<path>.gif` (small, plays inline in notebooks and browsers) and, where ffmpeg is installed
+    (`imageio-ffmpeg`), `<path>.mp4` at full frame rate for sharing; returns {"gif": path, "mp4": path}."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = {"gif": render_motion_gif(motions, path.with_suffix(".gif"), captions=captions, fps=fps, layout=layout,
+                                    stride=2, max_frames=ANIMATION_GIF_FRAMES, dpi=ANIMATION_GIF_DPI)}
+    if ffmpeg_available():
+        out["mp4"] = render_motion_mp4(motions, path.with_suffix(".mp4"), captions=captions, fps=fps, layout=layout,
+                                       max_frames=ANIMATION_MP4_FRAMES)
+    return out
+
+
+ANIMATION_GIF_FRAMES = 50  # at every 2nd frame: 5 s at 10 frames/s, longer motions are strided more
+ANIMATION_GIF_DPI = 55  # about 150-300 KB a GIF: it is embedded in the executed notebook
+ANIMATION_MP4_FRAMES = 240
+
+
 def show_motion(motions: Any, captions: Any = None, fps: float = FPS, tokens: Any = None,
-                layout: str = "side_by_side", *, interactive: bool = True, picture: bool = True, **player_kwargs):
+                layout: str = "side_by_side", *, interactive: bool = True, picture: bool = True,
+                animation: str | Path | None = None, **player_kwargs):
     """Notebook helper: display the interactive `MotionPlayer` and a static picture (a filmstrip of the motions, plus
-    the token strips), so executed copies are readable without a kernel. Returns the player (or None)."""
+    the token strips), so executed copies are readable without a kernel. `animation`: also write
+    `<animation>.gif`/`.mp4` (`save_animation`) and show the GIF, so a run folder can be shared like a video.
+    Returns the player (or None)."""
     from IPython.display import Image, display
 
     player = None
@@ -442,4 +465,15 @@ def show_motion(motions: Any, captions: Any = None, fps: float = FPS, tokens: An
         for m, codes in enumerate(as_token_list(tokens, len(joint_list))):
             if codes is not None:
                 display(Image(data=figure_png(timeline_figure(codes, title=f"motion {m} tokens"))))
+    if animation is not None:
+        import base64
+
+        from IPython.display import HTML
+
+        files = save_animation(motions, animation, captions=captions, fps=fps, layout=layout)
+        data = base64.b64encode(files["gif"].read_bytes()).decode()  # an <img> data URI: nbconvert's HTML keeps it
+        note = f"{files['gif'].name}" + (f" and {files['mp4'].name}" if "mp4" in files else "")
+        display(HTML(f'<img src="data:image/gif;base64,{data}" style="max-width:100%"/>'
+                     f'<div><small>animation saved as {html_escape(note)} in {html_escape(str(files["gif"].parent))}'
+                     f'</small></div>'))
     return player

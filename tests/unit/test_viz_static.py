@@ -152,3 +152,21 @@ def test_show_motion_displays_widget_and_picture(monkeypatch):
     joints, _, _ = fk_motion(16)
     player = show_motion(joints, captions="walk", tokens=np.arange(4))
     assert player is not None and shown == ["VBox", "Image", "Image"]  # widget, motion picture, token strip
+
+
+def test_show_motion_saves_a_gif_and_mp4_and_embeds_the_gif(tmp_path, monkeypatch):
+    import IPython.display
+
+    from being_kit.data.synthetic import generate_joints
+    from being_kit.viz import static
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs: shown.extend(objs))
+    joints = generate_joints(3).joints
+    static.show_motion([joints, joints], captions=["a", "b"], interactive=False, animation=tmp_path / "anim" / "walk")
+    gif = (tmp_path / "anim" / "walk.gif").read_bytes()
+    assert gif[:6] in (b"GIF87a", b"GIF89a") and len(gif) < 400_000
+    html = [o.data for o in shown if isinstance(o, IPython.display.HTML)]
+    assert len(html) == 1 and html[0].startswith('<img src="data:image/gif;base64,') and "walk.gif" in html[0]
+    if static.ffmpeg_available():
+        assert (tmp_path / "anim" / "walk.mp4").stat().st_size > 1000 and "walk.mp4" in html[0]
