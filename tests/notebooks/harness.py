@@ -1,7 +1,7 @@
 """Shared by the notebook tests: run the numbered notebooks once with the tiny profile and read what they recorded.
 
 The run goes to a temporary folder, or to $BEING_KIT_TEST_EXECUTIONS when set (to keep the executed copies, e.g. as
-CI artifacts). Only the notebooks that exist are run; a test for a notebook that is absent skips.
+CI artifacts). Only the notebooks that exist are run; a test for a notebook that is absent fails.
 """
 from __future__ import annotations
 
@@ -29,8 +29,15 @@ def run_tiny_pipeline(executions_dir: Path):
 def require_notebook(stem: str) -> Path:
     path = NOTEBOOKS / f"{stem}.ipynb"
     if not path.is_file():
-        pytest.skip(f"notebooks/{stem}.ipynb does not exist yet")
+        pytest.fail(f"notebooks/{stem}.ipynb is missing (a notebook test exists for it)", pytrace=False)
     return path
+
+
+def declared(stem: str) -> dict:
+    """A notebook's metadata `being_kit`: the run-folder entries it writes (`outputs`) and the figures its headline
+    names (`headline`), which every run must record."""
+    meta = json.loads(require_notebook(stem).read_text(encoding="utf-8")).get("metadata", {}).get("being_kit", {})
+    return {"outputs": list(meta.get("outputs", [])), "headline": list(meta.get("headline", []))}
 
 
 def metrics_of(run, stem: str) -> dict:

@@ -20,10 +20,12 @@ def test_metrics_are_present_finite_and_plausible(tiny_run):
             assert 0.0 <= value <= 1.0, key
         if key.startswith("fid_"):
             assert value >= 0.0, key
-    if "eval_r3_generated" in m:
-        harness.assert_finite(m, "eval_r3_ratio_generated_to_real", "fid_generated", "eval_diversity_generated")
-    if "eval_action_acc_real" in m:
-        assert 0.0 <= m["eval_action_acc_real"] <= 1.0
+    # the tiny run has a language model (03) and an action-labelled corpus (01): both rows must be there
+    harness.assert_finite(m, "eval_r3_generated", "eval_r3_ratio_generated_to_real", "fid_generated",
+                          "eval_diversity_generated", "eval_action_acc_real", "eval_action_acc_generated")
+    assert 0.0 <= m["eval_action_acc_real"] <= 1.0 and 0.0 <= m["eval_action_acc_generated"] <= 1.0
+    harness.assert_finite(m, "eval_real_mocap_clips", "eval_real_mocap_r3", "eval_real_mocap_mean_rank")
+    assert m["eval_real_mocap_clips"] == 3 and 1 <= m["eval_real_mocap_mean_rank"] <= 32
 
 
 M2T_RATES = ("m2t_r_precision_top1", "m2t_r_precision_top2", "m2t_r_precision_top3", "m2t_bleu1", "m2t_bleu4",

@@ -76,3 +76,13 @@ def test_a_branch_reruns_the_language_model_on_the_same_tokens(tiny_run):
     assert branch.notebooks["03_train_lm"].parameters["seed"] == 1
     assert branch.figures["num_sequences"] == tiny_run.figures["num_sequences"]  # 01's figures travel with the link
     assert "action_acc_generated" in branch.figures
+
+
+def test_every_notebook_writes_what_its_metadata_declares(tiny_run):
+    """Each notebook's metadata names its outputs and headline figures; a run that lacks one fails here."""
+    for stem in tiny_run.notebooks:
+        want = harness.declared(stem)
+        assert want["headline"], f"{stem}: metadata being_kit.headline names no figures"
+        metrics = harness.metrics_of(tiny_run, stem)
+        assert [k for k in want["headline"] if k not in metrics] == [], stem
+        assert [o for o in want["outputs"] if not (tiny_run.run_dir / o).exists()] == [], stem
