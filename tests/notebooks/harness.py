@@ -35,9 +35,11 @@ def require_notebook(stem: str) -> Path:
 
 def declared(stem: str) -> dict:
     """A notebook's metadata `being_kit`: the run-folder entries it writes (`outputs`) and the figures its headline
-    names (`headline`), which every run must record."""
+    names (`headline`), which every run must record; `optional_outputs` are written only by some settings (03's
+    `cache/` for a converted pretrained base)."""
     meta = json.loads(require_notebook(stem).read_text(encoding="utf-8")).get("metadata", {}).get("being_kit", {})
-    return {"outputs": list(meta.get("outputs", [])), "headline": list(meta.get("headline", []))}
+    return {"outputs": list(meta.get("outputs", [])), "headline": list(meta.get("headline", [])),
+            "optional": list(meta.get("optional_outputs", []))}
 
 
 def metrics_of(run, stem: str) -> dict:
