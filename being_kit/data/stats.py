@@ -113,15 +113,11 @@ def corpus_stats(corpus, sample: int | None = 5000, seed: int = 0) -> CorpusStat
 
 def motion_joints(motion: np.ndarray, representation: str) -> np.ndarray:
     """Joint positions (t, 22, 3), metres, of stored features in either representation (for drawing and checks)."""
-    if representation == "humanml263":
-        from ..motion.features import joints_from_features
+    from ..motion.convert import to_joints
 
-        return joints_from_features(np.asarray(motion))
-    if representation == "smpl_d135":
-        from ..motion.d135 import joints_from_d135
-
-        return joints_from_d135(np.asarray(motion))
-    raise ValueError(f"representation: expected 'humanml263' or 'smpl_d135', got {representation!r}")
+    if representation not in ("humanml263", "smpl_d135"):
+        raise ValueError(f"representation: expected 'humanml263' or 'smpl_d135', got {representation!r}")
+    return to_joints(motion, representation)
 
 
 def align_yaw(moving: np.ndarray, target: np.ndarray) -> np.ndarray:

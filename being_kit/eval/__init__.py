@@ -15,8 +15,7 @@ _LAZY = {
     "EvalSet": "protocol", "EvalResult": "protocol", "load_eval_set": "protocol", "evaluate_generation": "protocol",
     "evaluate_reconstruction": "protocol", "reconstruct_motions": "protocol", "results_table": "protocol",
     "save_table": "protocol", "table_records": "protocol", "best_and_worst": "protocol",
-    "load_evaluator": "loading", "run_tokenizers": "loading", "run_language_model": "loading",
-    "LMGenerator": "loading",
+    "load_evaluator": "loading", "run_tokenizers": "loading",
 }
 
 __all__ = ["metrics", *_LAZY]

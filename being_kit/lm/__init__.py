@@ -15,9 +15,13 @@ def __getattr__(name: str):
         from . import generate
 
         return getattr(generate, name)
+    if name in ("LMGenerator", "run_language_model"):
+        from . import eval_generator
+
+        return getattr(eval_generator, name)
     raise AttributeError(f"module 'being_kit.lm' has no attribute {name!r}")
 
 
 __all__ = ["LMConfig", "MotionLM", "MotionVocabulary", "SPECIAL_TOKENS", "TokenizerMismatchError",
            "add_motion_vocabulary", "train_lm", "LMTrainResult", "generate_motion", "caption_motion",
-           "GeneratedMotions"]
+           "GeneratedMotions", "LMGenerator", "run_language_model"]

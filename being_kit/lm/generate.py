@@ -163,9 +163,9 @@ def load_motion_tokenizer(lm: MotionLM, motion_tokenizer=None):
 
 
 def _joints(features: np.ndarray) -> np.ndarray:
-    from ..motion import joints_from_d135, joints_from_features
+    from ..motion.convert import to_joints
 
-    return joints_from_features(features) if features.shape[-1] == 263 else joints_from_d135(features)
+    return to_joints(features, name="generated features")
 
 
 def _left_pad(rows: list[list[int]], pad_id: int):
@@ -374,11 +374,11 @@ def caption_motion(model, motions: Sequence, *, motion_tokenizer=None, template:
 
 
 def export_generations(gen: GeneratedMotions, folder: str | os.PathLike) -> Path:
-    """Write each generated motion as `NN.features.npy`, `NN.joints.npy` and `NN.bvh` (via `being_kit.viz.export`)
+    """Write each generated motion as `NN.features.npy`, `NN.joints.npy` and `NN.bvh` (via `being_kit.motion.export`)
     into `folder`, plus `index.json` (prompt, status, frames, files) for every prompt, failed ones included."""
     import json
 
-    from ..viz.export import export_motion
+    from ..motion.export import export_motion
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

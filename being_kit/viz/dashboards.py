@@ -404,7 +404,7 @@ class Playground(_Dashboard):
 
     def export(self) -> list[dict[str, Path]]:
         """Write every generated sample as joints/features .npy and BVH under `out_dir`."""
-        from .export import export_motion
+        from ..motion.export import export_motion
 
         if self.result is None:
             raise RuntimeError("export: generate something first")

@@ -9,40 +9,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..motion.convert import to_joints
 from ..motion.skeleton import NUM_JOINTS
 
 
 def as_joints(motion: Any, name: str = "motion") -> np.ndarray:
-    """One motion -> (t, 22, 3) float32 joints."""
-    if hasattr(motion, "representation") and hasattr(motion, "motion"):  # MotionRecord
-        from ..data.stats import motion_joints
-
-        return np.asarray(motion_joints(np.asarray(motion.motion), motion.representation), dtype=np.float32)
-    if type(motion).__module__.startswith("torch"):
-        motion = motion.detach().cpu().numpy()
-    arr = np.asarray(motion, dtype=np.float32)
-    if arr.ndim == 3 and arr.shape[1:] == (NUM_JOINTS, 3):
-        out = arr
-    elif arr.ndim == 2 and arr.shape[1] == NUM_JOINTS * 3:
-        out = arr.reshape(len(arr), NUM_JOINTS, 3)
-    elif arr.ndim == 2 and arr.shape[1] == 263:
-        from ..motion.features import joints_from_features
-
-        out = joints_from_features(arr)
-    elif arr.ndim == 2 and arr.shape[1] == 135:
-        from ..motion.d135 import joints_from_d135
-
-        out = joints_from_d135(arr)
-    else:
-        raise ValueError(
-            f"{name}: expected joints (t, {NUM_JOINTS}, 3) or (t, {NUM_JOINTS * 3}), HumanML3D features (t, 263) "
-            f"or SMPL-D135 features (t, 135); got shape {arr.shape}"
-        )
-    if len(out) < 1:
-        raise ValueError(f"{name}: needs at least one frame")
-    if not np.isfinite(out).all():
-        raise ValueError(f"{name}: contains NaN or inf")
-    return np.ascontiguousarray(out, dtype=np.float32)
+    """One motion -> (t, 22, 3) float32 joints (`being_kit.motion.convert.to_joints`)."""
+    return to_joints(motion, name=name)
 
 
 def as_joint_list(motions: Any, name: str = "motions") -> list[np.ndarray]:

@@ -116,7 +116,7 @@ def test_lm_generator_wraps_generate_motion(monkeypatch):
     from types import SimpleNamespace
 
     import being_kit.lm.generate as gen_module
-    from being_kit.eval.loading import LMGenerator
+    from being_kit.lm.eval_generator import LMGenerator
 
     seen = {}
 

@@ -2,7 +2,8 @@
 
 BVH rotations come straight from the data for SMPL-D135 features (`rotations_from_d135`); for joint positions and
 HumanML3D features (whose 6D part is not usable as joint rotations) they come from `motion.ik.inverse_kinematics`.
-The BVH format itself lives in `being_kit.motion.bvh`.
+The BVH format itself lives in `being_kit.motion.bvh`. Not visual, so it sits with the motion, below every layer
+that writes files (lm's generations, the playground).
 """
 from __future__ import annotations
 
@@ -11,27 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from ..motion.bvh import write_bvh
-from ..motion.skeleton import FPS, TARGET_OFFSETS
-from .inputs import as_joints
-
-
-def _array(x: Any) -> np.ndarray:
-    if type(x).__module__.startswith("torch"):
-        x = x.detach().cpu().numpy()
-    return np.asarray(x, dtype=np.float32)
-
-
-def _infer_representation(motion: np.ndarray, representation: str | None) -> str:
-    if representation is not None:
-        if representation not in ("joints", "humanml263", "smpl_d135"):
-            raise ValueError(f"representation: expected 'joints', 'humanml263' or 'smpl_d135', got {representation!r}")
-        return representation
-    if motion.ndim == 2 and motion.shape[1] == 263:
-        return "humanml263"
-    if motion.ndim == 2 and motion.shape[1] == 135:
-        return "smpl_d135"
-    return "joints"
+from .bvh import write_bvh
+from .convert import as_array as _array
+from .convert import infer_representation as _infer_representation
+from .convert import to_joints as as_joints
+from .skeleton import FPS, TARGET_OFFSETS
 
 
 def export_joints(motion: Any, path: str | Path) -> Path:
@@ -62,11 +47,11 @@ def export_bvh(motion: Any, path: str | Path, *, representation: str | None = No
     arr = _array(motion)
     kind = _infer_representation(arr, representation)
     if kind == "smpl_d135":
-        from ..motion.d135 import rotations_from_d135
+        from .d135 import rotations_from_d135
 
         root, rots = rotations_from_d135(arr.astype(np.float64))
         return write_bvh(path, local_rotations=rots, root_positions=root, offsets=TARGET_OFFSETS, fps=fps)
-    from ..motion.ik import inverse_kinematics
+    from .ik import inverse_kinematics
 
     ik = inverse_kinematics(as_joints(arr))
     return write_bvh(path, local_rotations=ik.local_rotations, root_positions=ik.root_positions, offsets=ik.offsets,

@@ -24,7 +24,7 @@ def comparison_table(tokenizers: Mapping[str, "MotionTokenizer"], evals: Mapping
 
 def plot_code_usage(counts: Mapping[str, np.ndarray]):
     """Rank-frequency of code uses per quantizer (log-log): a flat curve reaching the codebook size is full use."""
-    from ..viz.charts import new_figure
+    from .charts import new_figure
 
     fig, axes = new_figure(len(counts), title="codebook usage on the test split")
     for ax, (q, c) in zip(axes, counts.items()):

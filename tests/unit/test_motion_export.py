@@ -1,4 +1,4 @@
-"""being_kit.viz.export: joints/features .npy and BVH; BVH written, read back, joints within 1 cm of the input."""
+"""being_kit.motion.export: joints/features .npy and BVH; BVH written, read back, joints within 1 cm of the input."""
 import numpy as np
 import pytest
 from viz_motions import fk_motion
@@ -7,7 +7,7 @@ from being_kit.motion.bvh import read_bvh
 from being_kit.motion.d135 import features_from_rotations, joints_from_d135
 from being_kit.motion.features import features_from_joints, joints_from_features
 from being_kit.motion.skeleton import JOINT_NAMES
-from being_kit.viz.export import export_bvh, export_features, export_joints, export_motion
+from being_kit.motion.export import export_bvh, export_features, export_joints, export_motion
 
 
 def _max_err(a, b) -> float:
@@ -65,7 +65,7 @@ def test_export_errors_name_the_argument(tmp_path):
 
 
 def test_export_motion_stays_in_its_folder_and_writes_all_files_or_none(tmp_path, monkeypatch):
-    import being_kit.viz.export as export
+    import being_kit.motion.export as export
 
     feats = features_from_joints(fk_motion(20)[0])
     for bad in ("../escape", "a/b", "..", "", "x\\y"):
