@@ -29,25 +29,21 @@ def import_real_clips(out_path: str | Path, folder: str | Path | None = None, pr
     """The shipped clips (plus every .bvh under `folder`, captioned by its own sidecars, `texts/` folder or a
     `captions.tsv` inside it; files without captions get their file name) as a humanml263 corpus at `out_path`."""
     from .importers import import_bvh
-    from .importers._common import read_captions_file, resolve_captions, TextsFolders
+    from .importers._common import TextsFolders, read_captions_file, resolve_captions
+    from .importers.humanml3d import read_humanml3d_texts
 
     paths = clip_paths()
     captions: dict[str, list[str]] = dict(read_captions_file(CAPTIONS_FILE))
     if folder is not None:
         extra = clip_paths(folder)
-        tsv = Path(folder) / "captions.tsv"
-        given = read_captions_file(tsv) if tsv.is_file() else {}
-        lookup = resolve_captions(None, Path(folder))
+        lookup = resolve_captions(None, Path(folder))  # its captions.tsv, else sidecars / texts/
         for f in extra:
-            found = lookup(f) if isinstance(lookup, TextsFolders) else None
-            if f.stem in given:
-                captions[f.stem] = given[f.stem]
-            elif found is not None:
-                from .importers.humanml3d import read_humanml3d_texts
-
-                captions[f.stem] = read_humanml3d_texts(found)[0]
+            if isinstance(lookup, TextsFolders):
+                found = lookup(f)
+                texts = read_humanml3d_texts(found)[0] if found is not None else None
             else:
-                captions[f.stem] = [f"a person moves ({f.stem})"]
+                texts = lookup.get(f.stem)
+            captions[f.stem] = texts or [f"a person moves ({f.stem})"]
         paths = paths + extra
     return import_bvh(paths, out_path, captions=captions, progress=progress, workers=0, source="real_bvh")
 

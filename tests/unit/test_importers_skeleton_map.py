@@ -305,3 +305,16 @@ def test_folder_captions_tsv_found_and_auto_split(tmp_path):
     assert set(splits.values()) >= {"train", "test"} and c[7].texts == ["a person moves 7"]
     again = import_bvh(folder, tmp_path / "c2", split="auto", workers=0, progress=False)
     assert {r.id: r.split for r in again} == splits  # by id alone: the same every time
+
+
+def test_real_clips_with_a_users_folder(tmp_path):
+    from being_kit.data.real_clips import import_real_clips
+
+    rot, root = motion(t=30)
+    write_bvh(tmp_path / "mine" / "take.bvh", local_rotations=rot, root_positions=root, fps=30,
+              joint_names=family_names("bandai"))
+    write_bvh(tmp_path / "mine" / "other.bvh", local_rotations=rot, root_positions=root, fps=30,
+              joint_names=family_names("unreal"))
+    (tmp_path / "mine" / "captions.tsv").write_text("take\ta person sways\n")
+    c = {r.id: r for r in import_real_clips(tmp_path / "real", tmp_path / "mine")}
+    assert len(c) == 5 and c["take"].texts == ["a person sways"] and c["other"].texts == ["a person moves (other)"]
