@@ -265,3 +265,16 @@ def test_bad_arguments():
         make_action("moonwalk", np.random.default_rng(0))
     with pytest.raises(ValueError, match="n:"):
         make_corpus(0)
+
+
+def test_idle_life_switch_changes_the_motion_not_the_captions():
+    """make_corpus(idle_life=False) is the ablation of the livelier corpus: same records and captions, still bodies."""
+    from being_kit.data.synthetic import make_corpus
+    from being_kit.motion.dynamics import motion_dynamics
+
+    on, off = make_corpus(6, seed=1, idle_life=True), make_corpus(6, seed=1, idle_life=False)
+    assert [r.texts for r in on] == [r.texts for r in off]
+    assert any(not np.allclose(a.motion, b.motion) for a, b in zip(on, off))
+    still = [motion_dynamics(generate_joints(i, 1, idle_life=False).joints)["joint_speed"].min() for i in range(6)]
+    alive = [motion_dynamics(generate_joints(i, 1).joints)["joint_speed"].min() for i in range(6)]
+    assert min(alive) > 1e-3 and min(still) < 1e-6

@@ -75,8 +75,10 @@ def _plan(rng: np.random.Generator) -> list[tuple[str, float]]:
     return list(zip(names, seconds.tolist()))
 
 
-def generate_joints(index: int, seed: int = 0) -> GeneratedMotion:
-    """Motion `index` of the corpus with `seed`, before feature encoding (see `GeneratedMotion`)."""
+def generate_joints(index: int, seed: int = 0, idle_life: bool = True) -> GeneratedMotion:
+    """Motion `index` of the corpus with `seed`, before feature encoding (see `GeneratedMotion`). idle_life: the
+    small seeded sway and breathing of `life.add_idle_life` (off: bodies hold perfectly still between actions, as
+    the generator did before 2026-12-03; the captions are the same either way)."""
     rng = np.random.default_rng([seed, index])
     clips = [make_action(name, rng, secs) for name, secs in _plan(rng)]
     comp = compose(clips)
@@ -89,7 +91,8 @@ def generate_joints(index: int, seed: int = 0) -> GeneratedMotion:
     comp.clip.aa[:, 1:3, 2] -= roll
     comp.clip.aa[:, 12, 0] += rng.uniform(3, 8) * np.pi / 180  # head slightly down (also off the exact z axis)
     # its own stream, so the captions and everything else drawn from rng are as without it
-    add_idle_life(comp.clip, np.random.default_rng([seed, index, LIFE_STREAM]))
+    if idle_life:
+        add_idle_life(comp.clip, np.random.default_rng([seed, index, LIFE_STREAM]))
     joints, local, root = clip_to_motion(comp.clip)
     actions = [(c.family, _plain(c.params)) for c in clips]
     texts, parts, segments = describe(actions, comp.spans, rng, num_texts=int(rng.integers(3, 6)))
@@ -98,11 +101,12 @@ def generate_joints(index: int, seed: int = 0) -> GeneratedMotion:
     return GeneratedMotion(joints, local, root, description)
 
 
-def generate_record(index: int, seed: int = 0, representation: str = "humanml263") -> MotionRecord:
+def generate_record(index: int, seed: int = 0, representation: str = "humanml263",
+                    idle_life: bool = True) -> MotionRecord:
     """One corpus record: features in `representation`, captions, parts, segments, split, meta."""
     if representation not in REPRESENTATIONS:
         raise ValueError(f"representation: expected one of {list(REPRESENTATIONS)}, got {representation!r}")
-    g = generate_joints(index, seed)
+    g = generate_joints(index, seed, idle_life)
     if representation == "humanml263":
         from ...motion.features import features_from_joints
 
@@ -121,14 +125,14 @@ def generate_record(index: int, seed: int = 0, representation: str = "humanml263
     )
 
 
-def _record_job(args: tuple[int, int, str]) -> MotionRecord:
+def _record_job(args: tuple[int, int, str, bool]) -> MotionRecord:
     return generate_record(*args)
 
 
 def iter_records(n: int, seed: int = 0, representation: str = "humanml263", num_workers: int = 1,
-                 start: int = 0) -> Iterator[MotionRecord]:
+                 start: int = 0, idle_life: bool = True) -> Iterator[MotionRecord]:
     """Records start..start+n-1 in order; with num_workers > 1 they are made in worker processes."""
-    jobs = ((i, seed, representation) for i in range(start, start + n))
+    jobs = ((i, seed, representation, idle_life) for i in range(start, start + n))
     if num_workers <= 1:
         yield from map(_record_job, jobs)
         return
@@ -151,11 +155,12 @@ class _Sized:
 
 
 def make_corpus(n: int, seed: int = 0, representation: str = "humanml263", path: str | Path | None = None,
-                num_workers: int = 1, progress: bool = True):
+                num_workers: int = 1, progress: bool = True, idle_life: bool = True):
     """The embedded default corpus of `n` synthetic motions (26 action families, 2-10 s, 20 fps, >= 3 captions).
 
     path: write an Arrow corpus there (atomically, with mean/std beside it) and return it opened; None keeps it in
-    memory. num_workers > 1 generates in that many processes (same records, same order).
+    memory. num_workers > 1 generates in that many processes (same records, same order). idle_life: see
+    `generate_joints` (the switch for ablating the livelier corpus).
     """
     from ..corpus import Corpus, write_corpus
 
@@ -163,8 +168,8 @@ def make_corpus(n: int, seed: int = 0, representation: str = "humanml263", path:
         raise ValueError(f"n: need at least one motion, got {n}")
     if representation not in REPRESENTATIONS:
         raise ValueError(f"representation: expected one of {list(REPRESENTATIONS)}, got {representation!r}")
-    records = iter_records(n, seed, representation, num_workers)
+    records = iter_records(n, seed, representation, num_workers, idle_life=idle_life)
     if path is None:
         return Corpus.from_records(records, representation)
     return write_corpus(_Sized(records, n), path, representation, progress=progress,
-                        extra_meta={"generator": "being_kit.data.synthetic", "seed": seed})
+                        extra_meta={"generator": "being_kit.data.synthetic", "seed": seed, "idle_life": idle_life})
