@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -160,6 +161,9 @@ class Corpus:
         """Open a corpus folder written by `write_corpus`; memory-maps the shards, reads no motion data."""
         path = Path(path)
         meta_path = path / META_FILE
+        if path.is_file():
+            raise NotADirectoryError(f"{path}: a corpus is a folder (with {META_FILE} and shard-*.arrow), this is a "
+                                     "file; pass the folder that holds it")
         if not meta_path.is_file():
             kept = [p for p in interrupted_replacement(path) if (p / META_FILE).is_file()]
             if kept and not path.exists():
@@ -178,12 +182,10 @@ class Corpus:
         if info.get("schema_version") != SCHEMA_VERSION:
             raise ValueError(f"{meta_path}: schema_version {info.get('schema_version')}, "
                              f"this being-kit reads {SCHEMA_VERSION}")
-        for key in ("representation", "feature_dim", "fps", "num_records", "shards"):
-            if key not in info:
-                raise ValueError(f"{meta_path}: missing key {key!r}")
-        if REPRESENTATIONS.get(info["representation"]) != info["feature_dim"]:
-            raise ValueError(f"{meta_path}: feature_dim {info['feature_dim']!r} does not match representation "
-                             f"{info['representation']!r} (expected {REPRESENTATIONS.get(info['representation'])})")
+        try:
+            _check_info(info, meta_path)
+        except ValueError as e:
+            raise ValueError(f"{e} (write_corpus writes meta.json: restore it or write the corpus again)") from None
         batches = []
         for shard in info["shards"]:
             f = path / shard["file"]
@@ -334,6 +336,9 @@ class Corpus:
             if idx.shape != (len(self),):
                 raise ValueError(f"boolean mask must have shape ({len(self)},), got {idx.shape}")
             idx = np.flatnonzero(idx)
+        if idx.size and idx.dtype.kind not in "iu":
+            raise TypeError(f"select: indices must be integers or a boolean mask, got dtype {idx.dtype} "
+                            f"(e.g. {idx.reshape(-1)[0].item()!r}); round them and cast with .astype(int) first")
         idx = idx.astype(np.int64).reshape(-1)
         n = len(self)
         if idx.size and (idx.min() < -n or idx.max() >= n):
@@ -361,6 +366,38 @@ class Corpus:
         """Every record once, in an order fixed by `seed`."""
         for i in np.random.default_rng(seed).permutation(len(self)):
             yield self[int(i)]
+
+
+def _check_info(info: dict[str, Any], meta_path: Path) -> None:
+    """The fields of meta.json that `Corpus.open` relies on, with their types: a hand-edited or foreign file gets
+    an error naming the field instead of a TypeError/KeyError, and a shard file outside the corpus folder is refused
+    (a corpus is a folder; `file` is a plain name inside it)."""
+    for key in ("representation", "feature_dim", "fps", "num_records", "shards"):
+        if key not in info:
+            raise ValueError(f"{meta_path}: missing key {key!r}")
+    if REPRESENTATIONS.get(info["representation"]) != info["feature_dim"]:
+        raise ValueError(f"{meta_path}: feature_dim {info['feature_dim']!r} does not match representation "
+                         f"{info['representation']!r} (expected {REPRESENTATIONS.get(info['representation'])})")
+    fps = info["fps"]
+    if not isinstance(fps, (int, float)) or isinstance(fps, bool) or not 0 < fps < float("inf"):
+        raise ValueError(f"{meta_path}: fps must be a positive finite number, got {fps!r}")
+    n = info["num_records"]
+    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+        raise ValueError(f"{meta_path}: num_records must be a whole number >= 0, got {n!r}")
+    shards = info["shards"]
+    if not isinstance(shards, list):
+        raise ValueError(f"{meta_path}: shards must be a list of {{\"file\", \"num_records\"}} objects, "
+                         f"got {type(shards).__name__} {str(shards)[:80]!r}")
+    for k, shard in enumerate(shards):
+        if not isinstance(shard, dict) or "file" not in shard or "num_records" not in shard:
+            raise ValueError(f"{meta_path}: shards[{k}] must be an object with 'file' and 'num_records', "
+                             f"got {str(shard)[:80]!r}")
+        f, rows = shard["file"], shard["num_records"]
+        if not isinstance(f, str) or not f or Path(f).name != f or f in (".", "..") or "\\" in f:
+            raise ValueError(f"{meta_path}: shards[{k}].file must be a file name inside the corpus folder, got "
+                             f"{f!r}; a corpus never reads files outside its folder")
+        if not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
+            raise ValueError(f"{meta_path}: shards[{k}].num_records must be a whole number >= 0, got {rows!r}")
 
 
 def _reopen(path: str, indices: np.ndarray | None) -> Corpus:
@@ -457,6 +494,7 @@ def write_corpus(
         raise ValueError(f"stats: expected 'compute', None or (mean, std), got {stats!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
     clear_stale_temporaries(path)
+    _warn_kept_copies(path)
     tmp = temporary_sibling(path)
     tmp.mkdir()
     try:
@@ -518,6 +556,16 @@ def write_corpus(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return Corpus.open(path)
+
+
+def _warn_kept_copies(path: Path) -> None:
+    """Name the old copies (`.<name>.old-*`) an interrupted replacement left beside `path`: they are whole corpora,
+    never deleted here (one may be the only copy), but neither kept unseen."""
+    for old in interrupted_replacement(path):
+        size = sum(f.stat().st_size for f in old.rglob("*") if f.is_file()) if old.is_dir() else old.stat().st_size
+        warnings.warn(f"{old} ({size / 2**20:.1f} MiB) is an older copy of {path} that an interrupted replacement "
+                      f"left behind; it is kept. Delete it (rm -r '{old}') if {path} is the corpus you want, or move "
+                      "it back in place of it", stacklevel=3)
 
 
 def _check_stats(stats, representation: str | None) -> tuple[np.ndarray, np.ndarray]:

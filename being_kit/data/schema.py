@@ -14,6 +14,12 @@ from ..motion.skeleton import PART_NAMES
 
 REPRESENTATIONS: dict[str, int] = {"humanml263": 263, "smpl_d135": 135}  # name -> feature dim per frame
 SPLITS: tuple[str, ...] = ("train", "val", "test")
+F32_MAX = float(np.finfo(np.float32).max)  # motions are stored as float32; larger values would become inf
+
+
+def _is_real(x: Any) -> bool:
+    """A real number (int, float or numpy scalar), not a bool or a string."""
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))
 
 
 @dataclass
@@ -50,30 +56,62 @@ class MotionRecord:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def validate(self, where: str = "") -> "MotionRecord":
-        """Raise ValueError naming the record (and `where`, e.g. a file) if anything is malformed."""
+        """Raise ValueError naming the record (and `where`, e.g. a file) if anything is malformed: every field is
+        checked for its type too, so nothing reaches the Arrow writer (whose errors name no record) or is stored
+        changed (a caption string split into characters, a float64 value that overflows float32)."""
         name = f"record {self.id!r}" + (f" from {where}" if where else "")
+        if not isinstance(self.id, str) or not self.id.strip():
+            raise ValueError(f"{name}: id must be a non-empty string, got {type(self.id).__name__} {self.id!r}")
+        if not isinstance(self.source, str):
+            raise ValueError(f"{name}: source must be a string, got {type(self.source).__name__} {self.source!r}")
         if self.representation not in REPRESENTATIONS:
             raise ValueError(f"{name}: unknown representation {self.representation!r}; expected one of {list(REPRESENTATIONS)}")
         dim = REPRESENTATIONS[self.representation]
         m = np.asarray(self.motion)
+        if m.dtype.kind not in "fiu":
+            raise ValueError(f"{name}: motion must hold real numbers (float32), got dtype {m.dtype}")
         if m.ndim != 2 or m.shape[1] != dim or m.shape[0] < 1:
             raise ValueError(f"{name}: motion must be (frames, {dim}) for {self.representation}, got {m.shape}")
         if not np.isfinite(m).all():
-            raise ValueError(f"{name}: motion contains NaN or inf")
+            frame = int(np.argwhere(~np.isfinite(m))[0, 0])
+            raise ValueError(f"{name}: motion contains NaN or inf (first at frame {frame})")
+        if m.dtype.kind == "f" and m.dtype.itemsize > 4 and float(np.abs(m).max()) > F32_MAX:  # stored as float32: would be inf
+            frame = int(np.argwhere(np.abs(m) > F32_MAX)[0, 0])
+            raise ValueError(f"{name}: motion value {float(np.abs(m).max()):.3g} at frame {frame} does not fit float32 "
+                             f"(the stored type; at most {F32_MAX:.3g}); check the units or the source file")
+        if isinstance(self.texts, (str, bytes)) or not isinstance(self.texts, (list, tuple)):
+            raise ValueError(f"{name}: texts must be a list of captions, got {type(self.texts).__name__} "
+                             f"{self.texts!r}" + (f" (write [{self.texts!r}])" if isinstance(self.texts, str) else ""))
         if not self.texts or any(not isinstance(t, str) or not t.strip() for t in self.texts):
             raise ValueError(f"{name}: needs at least one non-empty caption, got {self.texts!r}")
         if self.split not in SPLITS:
             raise ValueError(f"{name}: unknown split {self.split!r}; expected one of {SPLITS}")
+        if not isinstance(self.parts, dict):
+            raise ValueError(f"{name}: parts must be a dict part name -> caption, got {type(self.parts).__name__}")
         unknown = set(self.parts) - set(PART_NAMES)
         if unknown:
-            raise ValueError(f"{name}: unknown body parts {sorted(unknown)}; expected {PART_NAMES}")
-        if self.fps <= 0:
-            raise ValueError(f"{name}: fps must be positive, got {self.fps}")
+            raise ValueError(f"{name}: unknown body parts {sorted(unknown, key=str)}; expected {PART_NAMES}")
+        for part, text in self.parts.items():
+            if not isinstance(text, str):
+                raise ValueError(f"{name}: parts[{part!r}] must be a caption string ('' for none), got "
+                                 f"{type(text).__name__} {text!r}")
+        if not isinstance(self.meta, dict):
+            raise ValueError(f"{name}: meta must be a dict (JSON object), got {type(self.meta).__name__}")
+        if not _is_real(self.fps) or not 0 < self.fps < float("inf"):
+            raise ValueError(f"{name}: fps must be a positive finite number, got {self.fps!r}")
         seconds = m.shape[0] / self.fps
+        if not isinstance(self.segments, (list, tuple)):
+            raise ValueError(f"{name}: segments must be a list of Segment, got {type(self.segments).__name__}")
         for k, seg in enumerate(self.segments):
-            if not (np.isfinite(seg.start) and np.isfinite(seg.end)) or not 0 <= seg.start < seg.end:
+            if not isinstance(seg, Segment):
+                raise ValueError(f"{name}: segments[{k}] must be a Segment(start, end, text), got {seg!r}")
+            if not isinstance(seg.text, str) or not seg.text.strip():
+                raise ValueError(f"{name}: segments[{k}] ({seg.start}-{seg.end} s) needs a non-empty caption, "
+                                 f"got {seg.text!r}")
+            if not (_is_real(seg.start) and _is_real(seg.end) and np.isfinite(seg.start) and np.isfinite(seg.end)) \
+                    or not 0 <= seg.start < seg.end:
                 raise ValueError(f"{name}: segments[{k}] ({seg.text!r}): times must satisfy 0 <= start < end, "
-                                 f"got {seg.start}, {seg.end}")
+                                 f"got {seg.start!r}, {seg.end!r}")
             if seg.end > seconds * (1 + SEGMENT_SLACK) + SEGMENT_SLACK_S:
                 raise ValueError(f"{name}: segments[{k}] ({seg.text!r}) spans {seg.start:g}-{seg.end:g} s of a "
                                  f"{seconds:.2f} s motion (seconds from the motion's start, not frames?)")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -71,7 +71,11 @@ class MotionVocabulary:
 
     def to_lm_ids(self, motion_tokens: Sequence[int] | np.ndarray) -> np.ndarray:
         """Motion token ids (n,) in [0, token_vocab_size) -> LM ids (n,) int64."""
-        t = np.asarray(motion_tokens, dtype=np.int64).reshape(-1)
+        t = np.asarray(motion_tokens)
+        if t.size and t.dtype.kind not in "iu":  # a float id would be truncated to another token
+            raise ValueError(f"motion tokens must be integer ids, got dtype {t.dtype} (e.g. "
+                             f"{t.reshape(-1)[0].item()!r}); pass the ids a MotionTokenizer wrote, not features")
+        t = t.astype(np.int64).reshape(-1)
         if t.size and (t.min() < 0 or t.max() >= self.token_vocab_size):
             raise ValueError(f"motion tokens must lie in [0, {self.token_vocab_size}), got range [{t.min()}, {t.max()}]")
         return t + self.first_motion_id
@@ -90,18 +94,37 @@ class MotionVocabulary:
         return ids - self.first_motion_id
 
     def save(self, directory: str | os.PathLike) -> Path:
-        path = Path(directory) / VOCAB_FILE
-        path.write_text(json.dumps(asdict(self), indent=2))
-        return path
+        from ..atomic_dirs import write_file_atomic
+
+        text = json.dumps(asdict(self), indent=2)
+        return write_file_atomic(Path(directory) / VOCAB_FILE, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
     @classmethod
     def load(cls, directory: str | os.PathLike) -> "MotionVocabulary":
+        """Read `motion_vocab.json`; ValueError naming the file and the field for anything malformed."""
         path = Path(directory) / VOCAB_FILE
         if not path.is_file():
             raise FileNotFoundError(f"{path}: no motion vocabulary; is {directory} a being-kit language model folder?")
-        d: dict[str, Any] = json.loads(path.read_text())
+        redo = "restore the file from the run that trained this model, or train it again"
+        try:
+            d: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as e:  # JSONDecodeError is a ValueError
+            raise ValueError(f"{path}: corrupt motion vocabulary ({type(e).__name__}: {e}); {redo}") from None
+        if not isinstance(d, dict):
+            raise ValueError(f"{path}: expected a JSON object, got a JSON {type(d).__name__}; {redo}")
+        for f in fields(cls):
+            if f.name not in d:
+                if f.default is MISSING:
+                    raise ValueError(f"{path}: missing field {f.name!r}; {redo}")
+                continue
+            want, v = {"int": int, "str": str, "bool": bool}.get(str(f.type)), d[f.name]
+            if want is not None and (not isinstance(v, want) or (want is int and isinstance(v, bool))):
+                raise ValueError(f"{path}: {f.name} must be {str(f.type)}, got {type(v).__name__} {v!r}; {redo}")
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in known})
+        try:
+            return cls(**{k: v for k, v in d.items() if k in known})
+        except ValueError as e:
+            raise ValueError(f"{path}: {e}; {redo}") from None
 
 
 def motion_token_strings(token_vocab_size: int) -> list[str]:

@@ -20,6 +20,8 @@ from .skeleton import FPS, JOINT_NAMES, PARENTS, TARGET_OFFSETS
 
 _ROT_CHANNELS = {"Xrotation": "X", "Yrotation": "Y", "Zrotation": "Z"}
 _POS_CHANNELS = {"Xposition": 0, "Yposition": 1, "Zposition": 2}
+_STRUCTURE = {"ROOT", "JOINT", "End", "Site", "{", "}", "OFFSET", "CHANNELS", "MOTION"}
+MAX_FPS = 10_000.0  # high-speed optical capture reaches ~2,000 fps; a larger rate is a malformed Frame Time
 
 
 class BvhError(ValueError):
@@ -211,9 +213,45 @@ class _Tokens:
     def number(self, what: str) -> float:
         tok, line = self.next(what)
         try:
-            return float(tok)
+            value = float(tok)
         except ValueError:
             raise self.error(f"expected a number for {what}, got {tok!r}", line) from None
+        if not np.isfinite(value):
+            raise self.error(f"{what} is {tok!r}; BVH values must be finite numbers", line)
+        return value
+
+    def peek(self) -> str | None:
+        return self.items[self.pos][0] if self.pos < len(self.items) else None
+
+    def offset(self, what: str) -> list[float]:
+        """The three numbers after OFFSET; a fourth number is an error here, not a puzzle at the next keyword."""
+        xyz = [self.number(f"{what} x"), self.number(f"{what} y"), self.number(f"{what} z")]
+        if self.peek() is not None and _is_float(self.peek()):
+            raise self.error(f"{what} takes 3 numbers (x y z), found a fourth: {self.peek()!r}",
+                             self.items[self.pos][1])
+        return xyz
+
+    def channels(self) -> list[str]:
+        """`CHANNELS n name...`: the count must match the names that follow, each name known and listed once."""
+        n, line = self.next("channel count")
+        if not n.isdigit():
+            raise self.error(f"expected a channel count (a whole number >= 0) after CHANNELS, got {n!r}", line)
+        names: list[str] = []
+        while len(names) < int(n):
+            c, cline = self.next("a channel name")
+            if c in _STRUCTURE:
+                raise self.error(f"CHANNELS declares {n} channels but lists {len(names)} ({' '.join(names) or 'none'}) "
+                                 f"before {c!r}; fix the count or the list", line)
+            if c not in _ROT_CHANNELS and c not in _POS_CHANNELS:
+                raise self.error(f"unknown channel {c!r}; expected X/Y/Z + position/rotation", cline)
+            if c in names:
+                raise self.error(f"channel {c!r} listed twice in CHANNELS {n} ... (each axis once)", cline)
+            names.append(c)
+        nxt = self.peek()
+        if nxt in _ROT_CHANNELS or nxt in _POS_CHANNELS:
+            raise self.error(f"CHANNELS declares {n} channels but more follow ({' '.join(names)} {nxt} ...); fix the "
+                             "count or the list", line)
+        return names
 
 
 def read_bvh(path: str | Path, scale: float = 100.0) -> BvhMotion:
@@ -221,11 +259,16 @@ def read_bvh(path: str | Path, scale: float = 100.0) -> BvhMotion:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"BVH file not found: {path}")
-    text = path.read_text(errors="replace").splitlines()
+    raw = path.read_bytes()
+    try:  # UTF-8 with or without a byte-order mark; else Latin-1 (older Windows exports), which keeps names legible
+        text = raw.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1").splitlines()
     motion_line = next((i for i, line in enumerate(text) if line.strip() == "MOTION"), len(text))
     tok = _Tokens(path, text[:motion_line])
     tok.expect("HIERARCHY")
     names, parents, offsets, chans, end_sites = [], [], [], [], {}
+    name_lines: list[int] = []
     stack: list[int] = []
     while tok.pos < len(tok.items):
         word, line = tok.next("ROOT, JOINT, End Site or '}'")
@@ -233,23 +276,22 @@ def read_bvh(path: str | Path, scale: float = 100.0) -> BvhMotion:
             if (word == "ROOT") != (not names) or (word == "JOINT" and not stack):
                 raise tok.error(f"unexpected {word}: a BVH has one ROOT and JOINTs inside it", line)
             name, _ = tok.next("a joint name")
+            if name in ("{", "}"):
+                raise tok.error(f"{word} without a name (expected '{word} <name>' then '{{')", line)
             while tok.pos < len(tok.items) and tok.items[tok.pos][1] == line and tok.items[tok.pos][0] != "{":
                 name += " " + tok.next("a joint name")[0]  # names with spaces, e.g. 3ds Max's "Bip01 L Thigh"
+            if name in names:  # lookups by name would silently find the first one
+                raise tok.error(f"joint name {name!r} used twice (first at line {name_lines[names.index(name)]}); "
+                                "rename one of them", line)
             k = len(names)
             names.append(name)
+            name_lines.append(line)
             parents.append(stack[-1] if stack else -1)
             tok.expect("{")
             tok.expect("OFFSET")
-            offsets.append([tok.number("OFFSET x"), tok.number("OFFSET y"), tok.number("OFFSET z")])
+            offsets.append(tok.offset("OFFSET"))
             tok.expect("CHANNELS")
-            n, nline = tok.next("channel count")
-            if not n.isdigit():
-                raise tok.error(f"expected a channel count, got {n!r}", nline)
-            cs = [tok.next("a channel name") for _ in range(int(n))]
-            for c, cline in cs:
-                if c not in _ROT_CHANNELS and c not in _POS_CHANNELS:
-                    raise tok.error(f"unknown channel {c!r}", cline)
-            chans.append([c for c, _ in cs])
+            chans.append(tok.channels())
             stack.append(k)
         elif word == "End":
             if not stack:
@@ -257,7 +299,7 @@ def read_bvh(path: str | Path, scale: float = 100.0) -> BvhMotion:
             tok.expect("Site")
             tok.expect("{")
             tok.expect("OFFSET")
-            end_sites[stack[-1]] = np.array([tok.number("OFFSET x"), tok.number("OFFSET y"), tok.number("OFFSET z")])
+            end_sites[stack[-1]] = np.array(tok.offset("End Site OFFSET"))
             tok.expect("}")
         elif word == "}":
             if not stack:
@@ -281,9 +323,13 @@ def read_bvh(path: str | Path, scale: float = 100.0) -> BvhMotion:
         frames = int(header[0][1].split(":", 1)[1])
         dt = float(header[1][1].split(":", 1)[1])
     except ValueError:
-        raise BvhError(f"{path}, line {header[0][0]}: malformed 'Frames:' or 'Frame Time:' value") from None
-    if frames < 1 or dt <= 0:
-        raise BvhError(f"{path}, line {header[0][0]}: need Frames >= 1 and Frame Time > 0, got {frames}, {dt}")
+        raise BvhError(f"{path}, line {header[0][0]}: malformed 'Frames:' or 'Frame Time:' value (expected "
+                       f"'Frames: <whole number>' and 'Frame Time: <seconds>')") from None
+    if frames < 1:
+        raise BvhError(f"{path}, line {header[0][0]}: need Frames >= 1, got {frames}")
+    if not np.isfinite(dt) or dt <= 0 or 1.0 / dt > MAX_FPS:
+        raise BvhError(f"{path}, line {header[1][0]}: Frame Time must be a positive number of seconds per frame "
+                       f"(at most {MAX_FPS:g} fps), got {header[1][1].split(':', 1)[1].strip()!r}")
     rows = header[2:]
     nchan = sum(len(c) for c in chans)
     if len(rows) < frames:
@@ -303,7 +349,8 @@ def read_bvh(path: str | Path, scale: float = 100.0) -> BvhMotion:
         bad = next(n for n, r in rows[:frames] if not all(_is_float(v) for v in r.split()))
         raise BvhError(f"{path}, line {bad}: non-numeric channel value") from None
     if not np.isfinite(data).all():
-        raise BvhError(f"{path}: channel values contain NaN or inf")
+        bad_row = int(np.argwhere(~np.isfinite(data))[0, 0])
+        raise BvhError(f"{path}, line {rows[bad_row][0]}: channel values contain NaN or inf (frame {bad_row})")
 
     rot = np.tile(np.eye(3), (frames, j, 1, 1))
     offsets_m = np.asarray(offsets, dtype=np.float64) / scale

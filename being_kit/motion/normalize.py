@@ -86,7 +86,7 @@ class Normalizer:
     def load(cls, directory: str | Path, dim: int | None = None) -> "Normalizer":
         """Read `mean.npy`/`std.npy` (or HumanML3D's `Mean.npy`/`Std.npy`) from `directory`; check length `dim`."""
         directory = Path(directory)
-        arrays = []
+        arrays, files = [], []
         for name in ("mean", "std"):
             candidates = [directory / f"{name}.npy", directory / f"{name.capitalize()}.npy"]
             found = next((p for p in candidates if p.is_file()), None)
@@ -97,9 +97,14 @@ class Normalizer:
                 want = f"({dim},)" if dim is not None else "(d,)"
                 raise ValueError(f"{found}: expected shape {want}, got {arr.shape}")
             arrays.append(arr)
+            files.append(found)
         if arrays[0].shape != arrays[1].shape:
             raise ValueError(f"{directory}: mean.npy {arrays[0].shape} and std.npy {arrays[1].shape} differ in shape")
-        return cls(arrays[0], arrays[1])
+        try:
+            return cls(arrays[0], arrays[1])
+        except ValueError as e:  # NaN, inf or std <= 0: name the files, say how to get good ones
+            raise ValueError(f"{directory} ({files[0].name}, {files[1].name}): {e}; recompute them (motion.normalize.compute_stats) "
+                             "or restore the files") from None
 
 
 def compute_stats(

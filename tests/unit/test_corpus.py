@@ -248,3 +248,89 @@ def test_pickling_a_stored_view_reopens_instead_of_copying(stored, records):
     assert_same(back[0], view[0])
     mem = pickle.loads(pickle.dumps(Corpus.from_records(records[:3])))
     assert_same(mem[2], records[2])
+
+
+@pytest.mark.parametrize("field,value,match", [
+    ("texts", "a walk", r"texts must be a list of captions, got str 'a walk' \(write \['a walk'\]\)"),
+    ("fps", float("nan"), "fps must be a positive finite number, got nan"),
+    ("fps", float("inf"), "fps must be a positive finite number, got inf"),
+    ("fps", "20", "fps must be a positive finite number, got '20'"),
+    ("id", 5, "record 5: id must be a non-empty string, got int 5"),
+    ("source", None, "source must be a string"),
+    ("parts", {"torso": 5}, r"parts\['torso'\] must be a caption string"),
+    ("segments", [Segment(0.0, 0.2, "")], r"segments\[0\] \(0.0-0.2 s\) needs a non-empty caption"),
+    ("segments", [Segment("0", 0.2, "x")], r"segments\[0\] \('x'\): times must satisfy"),
+    ("meta", [1, 2], "meta must be a dict"),
+    ("motion", np.full((4, 263), "a"), "motion must hold real numbers"),
+])
+def test_fields_of_the_wrong_type_are_refused_naming_the_record(tmp_path, records, field, value, match):
+    """Nothing is stored changed (a caption split into characters, a NaN frame rate) or reaches the Arrow writer,
+    whose errors name no record."""
+    setattr(records[4], field, value)
+    with pytest.raises(ValueError, match=match):
+        write_corpus(records, tmp_path / "bad", progress=False)
+    assert not (tmp_path / "bad").exists()
+
+
+def test_float64_values_beyond_float32_are_refused_after_the_cast_would_make_them_inf(tmp_path, records):
+    records[3].motion = records[3].motion.astype(np.float64)
+    records[3].motion[2, 7] = 1e39  # finite as float64, inf once stored as float32
+    with pytest.raises(ValueError, match="record 'm003': motion value 1e\\+39 at frame 2 does not fit float32"):
+        write_corpus(records, tmp_path / "big", progress=False, stats=None)
+    records[3].motion[2, 7] = 1e30  # large but representable: stored as is
+    c = write_corpus(records, tmp_path / "ok", progress=False, stats=None)
+    assert c.motion(3)[2, 7] == np.float32(1e30)
+
+
+def _edit_meta(path, **changes):
+    meta = json.loads((path / "meta.json").read_text())
+    for key, value in changes.items():
+        if key.startswith("shard0_"):
+            meta["shards"][0][key[len("shard0_"):]] = value
+        else:
+            meta[key] = value
+    (path / "meta.json").write_text(json.dumps(meta))
+
+
+@pytest.mark.parametrize("changes,match", [
+    ({"shards": "shard-00000.arrow"}, "shards must be a list"),
+    ({"shards": [{"num_records": 5}]}, r"shards\[0\] must be an object with 'file' and 'num_records'"),
+    ({"fps": -5}, "fps must be a positive finite number, got -5"),
+    ({"fps": float("nan")}, "fps must be a positive finite number, got nan"),
+    ({"num_records": "23"}, "num_records must be a whole number"),
+    ({"shard0_file": "../c2/shard-00000.arrow"}, r"shards\[0\].file must be a file name inside the corpus folder"),
+    ({"shard0_file": "/etc/passwd"}, r"shards\[0\].file must be a file name inside the corpus folder"),
+    ({"shard0_num_records": 4.5}, r"shards\[0\].num_records must be a whole number"),
+])
+def test_meta_json_fields_of_the_wrong_type_or_outside_the_folder_are_named(tmp_path, stored, changes, match):
+    import shutil
+
+    shutil.copytree(stored.path, tmp_path / "c2")  # a real shard where "../c2/..." would point
+    _edit_meta(stored.path, **changes)
+    with pytest.raises(ValueError, match=f"meta.json: {match}.*write the corpus again"):
+        Corpus.open(stored.path)
+
+
+def test_open_on_a_file_says_a_corpus_is_a_folder(stored):
+    with pytest.raises(NotADirectoryError, match="meta.json: a corpus is a folder"):
+        Corpus.open(stored.path / "meta.json")
+
+
+def test_an_old_copy_left_by_an_interrupted_replacement_is_named_on_the_next_write(tmp_path, records, stored):
+    import shutil
+
+    kept = tmp_path / ".c.old-4242-deadbeef"
+    shutil.copytree(stored.path, kept)
+    size = sum(f.stat().st_size for f in kept.rglob("*") if f.is_file()) / 2**20
+    with pytest.warns(UserWarning, match=rf"\.c\.old-4242-deadbeef \({size:.1f} MiB\) is an older copy of .*/c .*"
+                                         "it is kept. Delete it"):
+        write_corpus(records[:4], tmp_path / "c", progress=False)
+    assert kept.is_dir() and len(Corpus.open(tmp_path / "c")) == 4  # kept, never deleted unasked
+
+
+def test_select_refuses_float_positions_instead_of_truncating_them(stored):
+    with pytest.raises(TypeError, match=r"select: indices must be integers .* got dtype float64 \(e.g. 0.9\)"):
+        stored.select(np.array([0.9, 1.7]))
+    with pytest.raises(TypeError, match="float64"):
+        stored.select([1.0, 2.0])
+    assert len(stored.select([])) == 0 and list(stored.select(np.array([2, 0])).ids) == ["m002", "m000"]

@@ -90,3 +90,11 @@ def test_errors(tmp_path):
         compute_stats([], "humanml263")
     with pytest.raises(ValueError, match=r"x: expected \(\.\.\., 263\)"):
         Normalizer(np.zeros(263), np.ones(263)).normalize(np.zeros((4, 135)))
+
+
+@pytest.mark.parametrize("std", [np.zeros(263), np.full(263, np.nan)])
+def test_bad_saved_statistics_name_their_folder_and_files(tmp_path, std):
+    Normalizer(np.zeros(263), np.ones(263)).save(tmp_path)
+    np.save(tmp_path / "std.npy", std.astype(np.float32))
+    with pytest.raises(ValueError, match=rf"{tmp_path} \(mean.npy, std.npy\): .*recompute them"):
+        Normalizer.load(tmp_path, dim=263)
