@@ -31,6 +31,8 @@ def export_features(features: Any, path: str | Path) -> Path:
     feats = _array(features)
     if feats.ndim != 2 or feats.shape[1] not in (263, 135):
         raise ValueError(f"features: expected (t, 263) HumanML3D or (t, 135) SMPL-D135 features, got {feats.shape}")
+    if not np.isfinite(feats).all():
+        raise ValueError(f"features: NaN or inf at frame {int(np.argwhere(~np.isfinite(feats))[0, 0])}; nothing written to {path}")
     path = Path(path)
     np.save(path, feats)
     return path
@@ -72,7 +74,10 @@ def export_motion(motion: Any, folder: str | Path, name: str = "motion", *, repr
     if not isinstance(name, str) or not name.strip() or name in (".", "..") or any(c in name for c in "/\\\0"):
         raise ValueError(f"name: expected a plain file name stem without folders, got {name!r}")
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise NotADirectoryError(f"folder: {folder} (or a folder above it) is a file; export into a folder") from None
     if hasattr(motion, "representation") and hasattr(motion, "motion"):
         representation, fps, motion = motion.representation, motion.fps, motion.motion
     arr = _array(motion)

@@ -21,7 +21,8 @@ import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
 from .rotations import _cross, _norm, quat_between, quat_conj, quat_from_yaw, quat_mul, quat_rotate, quat_to_rot6d
-from .skeleton import FOOT_JOINTS_LEFT, FOOT_JOINTS_RIGHT, KINEMATIC_CHAINS, NUM_JOINTS, RAW_OFFSETS, TARGET_OFFSETS
+from .skeleton import (FOOT_JOINTS_LEFT, FOOT_JOINTS_RIGHT, JOINT_NAMES, KINEMATIC_CHAINS, NUM_JOINTS, RAW_OFFSETS,
+                       TARGET_OFFSETS)
 
 FEATURE_DIM = 263
 # Slices of the feature groups, for losses and tolerances.
@@ -55,6 +56,16 @@ def _check_joints(joints: np.ndarray, name: str = "joints") -> np.ndarray:
         where = tuple(int(i) for i in np.argwhere(flat)[0])
         raise ValueError(f"{name}: degenerate skeleton at frame {where[-1]}{' of motion ' + str(where[0]) if len(where) > 1 else ''}: "
                          "hips and shoulders give no left-right direction (all-zero or collapsed joints?)")
+    # every bone is normalised to a direction: a zero-length one (a foot placed on its ankle) would give NaN features
+    parent, child = np.array([(c[k - 1], c[k]) for c in KINEMATIC_CHAINS for k in range(1, len(c))]).T
+    bone = joints.take(child, axis=-2) - joints.take(parent, axis=-2)
+    short = np.einsum("...i,...i->...", bone, bone) < 1e-12  # shorter than a micrometre
+    if short.any():
+        where = tuple(int(i) for i in np.argwhere(short)[0])
+        p, c = JOINT_NAMES[parent[where[-1]]], JOINT_NAMES[child[where[-1]]]
+        raise ValueError(f"{name}: zero-length bone {p} -> {c} at frame {where[-2]}"
+                         f"{' of motion ' + str(where[0]) if len(where) > 2 else ''}: the two joints coincide, so the "
+                         f"bone has no direction; place {c} away from {p} (or fix the joint order)")
     return joints.astype(np.float32)  # the reference computes in float32 too; halves memory traffic
 
 

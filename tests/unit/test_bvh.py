@@ -106,6 +106,31 @@ _GOOD_HEAD = "HIERARCHY\nROOT Hips\n{\n  OFFSET 0 0 0\n  CHANNELS 6 Xposition Yp
     ("  JOINT\n", "line 6: unexpected end of file, expected a joint name"),
     ("}\n", "no MOTION section"),
     ("}\n}\nMOTION\nFrames: 1\nFrame Time: 0.1\n0 0 0 0 0 0\n", "line 7: unbalanced"),
+    # numbers must be finite: a NaN offset would give NaN joints and a misleading mapping error later
+    ("  JOINT A\n  {\n    OFFSET 0 nan 0\n", "line 8: OFFSET y is 'nan'; BVH values must be finite"),
+    ("  JOINT A\n  {\n    OFFSET 0 1 0\n    CHANNELS 0\n    End Site\n    {\n      OFFSET inf 1 0\n",
+     "line 12: End Site OFFSET x is 'inf'"),
+    ("  JOINT A\n  {\n    OFFSET 0 1 0 0\n    CHANNELS 0\n", "line 8: OFFSET takes 3 numbers .* fourth: '0'"),
+    ("}\nMOTION\nFrames: 1\nFrame Time: nan\n0 0 0 0 0 0\n", "line 9: Frame Time must be a positive number .* 'nan'"),
+    ("}\nMOTION\nFrames: 1\nFrame Time: inf\n0 0 0 0 0 0\n", "line 9: Frame Time must be a positive .* 'inf'"),
+    ("}\nMOTION\nFrames: 1\nFrame Time: 1e-300\n0 0 0 0 0 0\n", r"line 9: .*at most 10000 fps.*'1e-300'"),
+    ("}\nMOTION\nFrames: 1\nFrame Time: -0.1\n0 0 0 0 0 0\n", "line 9: Frame Time must be a positive"),
+    ("}\nMOTION\nFrames: -3\nFrame Time: 0.1\n", "line 8: need Frames >= 1, got -3"),
+    ("}\nMOTION\nFrames: 1\nFrame Time: 0.1\n0 0 nan 0 0 0\n", r"line 10: channel values contain NaN or inf \(frame 0\)"),
+    ("}\nMOTION\nFrame Time: 0.1\nFrames: 1\n0 0 0 0 0 0\n", "line 8: expected 'Frames: N' and 'Frame Time: dt'"),
+    # wrong channel counts: the declared count and what was found, at the CHANNELS line
+    ("  JOINT A\n  {\n    OFFSET 0 1 0\n    CHANNELS 3 Zrotation Xrotation\n    End Site\n",
+     r"line 9: CHANNELS declares 3 channels but lists 2 \(Zrotation Xrotation\) before 'End'"),
+    ("  JOINT A\n  {\n    OFFSET 0 1 0\n    CHANNELS 2 Zrotation Xrotation Yrotation\n  }\n",
+     r"line 9: CHANNELS declares 2 channels but more follow \(Zrotation Xrotation Yrotation"),
+    ("  JOINT A\n  {\n    OFFSET 0 1 0\n    CHANNELS -3 Zrotation Xrotation Yrotation\n",
+     r"line 9: expected a channel count \(a whole number >= 0\) after CHANNELS, got '-3'"),
+    ("  JOINT A\n  {\n    OFFSET 0 1 0\n    CHANNELS 3 Xrotation Xrotation Yrotation\n",
+     "line 9: channel 'Xrotation' listed twice"),
+    # one name per joint: lookups by name would find only the first
+    ("  JOINT A\n  {\n    OFFSET 0 1 0\n    CHANNELS 0\n  }\n  JOINT A\n",
+     r"line 11: joint name 'A' used twice \(first at line 6\)"),
+    ("  JOINT {\n", "line 6: JOINT without a name"),
 ])
 def test_malformed_bvh_errors_name_file_and_line(tmp_path, body, match):
     p = tmp_path / "bad.bvh"
@@ -113,6 +138,50 @@ def test_malformed_bvh_errors_name_file_and_line(tmp_path, body, match):
     with pytest.raises(BvhError, match=match) as e:
         read_bvh(p)
     assert str(p) in str(e.value)
+
+
+def test_duplicated_position_channel_on_the_root_is_refused(tmp_path):
+    p = tmp_path / "dup.bvh"
+    p.write_text(_GOOD_HEAD.replace("Yposition", "Xposition") + "}\nMOTION\nFrames: 1\nFrame Time: 0.1\n1 2 3 0 0 0\n")
+    with pytest.raises(BvhError, match="line 5: channel 'Xposition' listed twice"):
+        read_bvh(p)
+
+
+def _small_bvh() -> str:
+    return (_GOOD_HEAD + "  JOINT Chest\n  {\n    OFFSET 0 10 0\n    CHANNELS 3 Zrotation Xrotation Yrotation\n"
+            "    End Site\n    {\n      OFFSET 0 5 0\n    }\n  }\n}\nMOTION\nFrames: 2\nFrame Time: 0.0333333\n"
+            "0 100 0 0 0 0 0 0 0\n0 100 0 90 0 0 10 0 0\n")
+
+
+@pytest.mark.parametrize("variant", ["crlf", "tabs", "bom", "latin1", "channels0", "blank_lines"])
+def test_common_file_variants_read_the_same(tmp_path, variant):
+    """Windows line ends, tab indents, a UTF-8 byte-order mark, Latin-1 names and joints without channels are
+    ordinary BVH: they read, and to the same motion."""
+    (tmp_path / "ref.bvh").write_text(_small_bvh())
+    ref = read_bvh(tmp_path / "ref.bvh")
+    text, name = _small_bvh(), "Chest"
+    if variant == "crlf":
+        data = text.replace("\n", "\r\n").encode()
+    elif variant == "tabs":
+        data = text.replace("  ", "\t").replace("0 0 0", "0\t0\t0").encode()
+    elif variant == "bom":
+        data = b"\xef\xbb\xbf" + text.encode()
+    elif variant == "latin1":
+        name = "Ch\xe9st"
+        data = text.replace("Chest", name).encode("latin-1")
+    elif variant == "blank_lines":
+        data = text.replace("MOTION\n", "\nMOTION\n\n").replace("Frame Time: 0.0333333\n", "Frame Time: 0.0333333\n\n").encode()
+    else:  # a joint without channels keeps its rest pose
+        data = (text.replace("CHANNELS 3 Zrotation Xrotation Yrotation", "CHANNELS 0")
+                .replace("0 0 0 0 0 0 0\n", "0 0 0 0\n").replace("90 0 0 10 0 0\n", "90 0 0\n").encode())
+    p = tmp_path / f"{variant}.bvh"
+    p.write_bytes(data)
+    m = read_bvh(p)
+    assert m.joint_names == ["Hips", name] and m.num_frames == 2 and m.fps == 30.0
+    if variant == "channels0":
+        np.testing.assert_allclose(m.local_rotations[:, 1], np.eye(3)[None].repeat(2, 0))
+    else:
+        np.testing.assert_allclose(m.joints(end_sites=True), ref.joints(end_sites=True), atol=1e-12)
 
 
 def test_missing_file_and_atomic_write(tmp_path):

@@ -62,6 +62,15 @@ def test_export_errors_name_the_argument(tmp_path):
         export_features(np.zeros((5, 10)), tmp_path / "x.npy")
     with pytest.raises(ValueError, match="representation"):
         export_bvh(np.zeros((5, 22, 3)), tmp_path / "x.bvh", representation="smpl")
+    feats = features_from_joints(fk_motion(20)[0])
+    feats[3, 5] = np.nan
+    with pytest.raises(ValueError, match="features: NaN or inf at frame 3; nothing written"):
+        export_features(feats, tmp_path / "nan.npy")
+    assert not (tmp_path / "nan.npy").exists()
+    (tmp_path / "afile").write_text("x")
+    for folder in (tmp_path / "afile", tmp_path / "afile" / "sub"):
+        with pytest.raises(NotADirectoryError, match="afile.* is a file; export into a folder"):
+            export_motion(feats[:3], folder, "m")
 
 
 def test_export_motion_stays_in_its_folder_and_writes_all_files_or_none(tmp_path, monkeypatch):

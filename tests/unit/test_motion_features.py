@@ -151,6 +151,17 @@ def test_collapsed_joints_are_refused_not_turned_into_nan():
         features_from_joints(joints)
 
 
+def test_a_zero_length_bone_is_refused_naming_the_bone_and_frame_not_turned_into_nan():
+    joints = bench.fk_motion(1, 10)[0]
+    joints[3, 10] = joints[3, 7]  # left foot placed on the left ankle in frame 3
+    with pytest.raises(ValueError, match="zero-length bone left_ankle -> left_foot at frame 3"):
+        features_from_joints(joints)
+    batch = bench.fk_motion(2, 10)
+    batch[1, 5, 4] = batch[1, 5, 1]  # left knee on the left hip, second motion
+    with pytest.raises(ValueError, match="zero-length bone left_hip -> left_knee at frame 5 of motion 1"):
+        features_from_joints(batch)
+
+
 def test_wrong_fps_and_feature_dim():
     with pytest.raises(ValueError, match="fps"):
         features_from_joints(bench.fk_motion(1, 10)[0], fps=30)
