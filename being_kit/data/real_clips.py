@@ -27,7 +27,10 @@ def clip_paths(folder: str | Path | None = None) -> list[Path]:
 
 def import_real_clips(out_path: str | Path, folder: str | Path | None = None, progress: bool = False):
     """The shipped clips (plus every .bvh under `folder`, captioned by its own sidecars, `texts/` folder or a
-    `captions.tsv` inside it; files without captions get their file name) as a humanml263 corpus at `out_path`."""
+    `captions.tsv` inside it; files without captions get their file name, with a warning naming them, as does a
+    captions.tsv line that names no file) as a humanml263 corpus at `out_path`."""
+    import warnings
+
     from .importers import import_bvh
     from .importers._common import TextsFolders, read_captions_file, resolve_captions
     from .importers.humanml3d import read_humanml3d_texts
@@ -36,14 +39,22 @@ def import_real_clips(out_path: str | Path, folder: str | Path | None = None, pr
     captions: dict[str, list[str]] = dict(read_captions_file(CAPTIONS_FILE))
     if folder is not None:
         extra = clip_paths(folder)
-        lookup = resolve_captions(None, Path(folder))  # its captions.tsv, else sidecars / texts/
+        # its captions.tsv (names matching none of `extra` are warned about), else sidecars / texts/
+        lookup = resolve_captions(None, Path(folder), paths=extra)
+        fallback = []
         for f in extra:
             if isinstance(lookup, TextsFolders):
                 found = lookup(f)
                 texts = read_humanml3d_texts(found)[0] if found is not None else None
             else:
                 texts = lookup.get(f.stem)
+            if not texts:
+                fallback.append(f.name)
             captions[f.stem] = texts or [f"a person moves ({f.stem})"]
+        if fallback:
+            warnings.warn(f"{folder}: {len(fallback)} clip(s) have no caption (no line in captions.tsv, no sidecar "
+                          f"<stem>.txt, nothing in texts/) and are captioned by their file name, 'a person moves "
+                          f"(<stem>)': {fallback[:10]}{' ...' if len(fallback) > 10 else ''}", stacklevel=2)
         paths = paths + extra
     return import_bvh(paths, out_path, captions=captions, progress=progress, workers=0, source="real_bvh")
 

@@ -1,6 +1,7 @@
 """Shared pieces of the importers: problem log, caption and split lookup, resampling to the corpus frame rate."""
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,24 +105,47 @@ class TextsFolders:
         return None
 
 
-def resolve_captions(captions, base: Path | None):
+def resolve_captions(captions, base: Path | None, paths: list[Path] | None = None, log: ImportLog | None = None):
     """captions= as given to an importer -> a dict, a callable, or a `TextsFolders` lookup.
 
     A file is a captions file (`read_captions_file`); a folder is a HumanML3D `texts/` folder; None looks for
     `captions.tsv` in the import folder, else `<stem>.txt` beside each file, then in `texts/` inside or beside the
-    import folder."""
+    import folder. Names in a captions dict that match no input file (`paths`; without them, the files under `base`)
+    are reported by `report_unused_captions`."""
+    where = "captions="
     if isinstance(captions, (str, Path)):
         p = Path(captions)
         if p.is_dir():
             return TextsFolders((p,))
-        if p.is_file():
-            return read_captions_file(p)
-        raise FileNotFoundError(f"captions: no such file or folder: {p}")
-    if captions is None and base is not None:
-        if (base / "captions.tsv").is_file():
-            return read_captions_file(base / "captions.tsv")
-        return TextsFolders(tuple(f for f in (base / "texts", base.parent / "texts") if f.is_dir()))
+        if not p.is_file():
+            raise FileNotFoundError(f"captions: no such file or folder: {p}")
+        captions, where = read_captions_file(p), str(p)
+    elif captions is None and base is not None:
+        if not (base / "captions.tsv").is_file():
+            return TextsFolders(tuple(f for f in (base / "texts", base.parent / "texts") if f.is_dir()))
+        captions, where = read_captions_file(base / "captions.tsv"), str(base / "captions.tsv")
+    if isinstance(captions, dict) and (paths is not None or base is not None):
+        if paths is None:  # the caller listed no files: every file under the folder except caption files counts
+            paths = [q for q in base.rglob("*") if q.is_file() and q.suffix.lower() not in (".txt", ".tsv")]
+        report_unused_captions(captions, paths, base, where, log)
     return captions
+
+
+def report_unused_captions(captions: dict, paths: list[Path], base: Path | None, where: str,
+                           log: ImportLog | None = None) -> list[str]:
+    """Warn about (and note in `log`, hence in meta.json `extra.import.unused_captions`) the names of a captions
+    dict that match no input file by id or stem: a typo there otherwise leaves one file uncaptioned (or captioned
+    by a fallback) and the caption unused, without a word. Returns those names."""
+    known = {p.stem for p in paths} | {record_id(p, base) if base is not None and p.is_relative_to(base)
+                                       else p.stem for p in paths}
+    unused = sorted(str(k) for k in captions if k not in known)
+    if unused:
+        warnings.warn(f"{where}: captions for {len(unused)} name(s) that match no input file, not used: "
+                      f"{unused[:10]}{' ...' if len(unused) > 10 else ''}; fix the name (a typo?) or add the file",
+                      stacklevel=3)
+        if log is not None:
+            log.counts["unused_captions"] = unused[:MAX_LOGGED_PROBLEMS]
+    return unused
 
 
 def captions_for(path: Path, rid: str, captions: Captions) -> tuple[list[str], list[Segment]]:

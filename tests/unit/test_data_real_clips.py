@@ -1,0 +1,38 @@
+"""The shipped real clips with a user's folder (being_kit.data.real_clips): what falls back to a file-name caption,
+and why, is said."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from being_kit.motion.bvh import write_bvh
+from being_kit.motion.rotations import axis_angle_to_matrix
+from being_kit.motion.skeleton import JOINT_NAMES, NUM_JOINTS
+
+
+def _mixamo_clip(path):
+    rng = np.random.default_rng(0)
+    t = 30
+    rot = axis_angle_to_matrix(rng.normal(0, 0.2, (t, NUM_JOINTS, 3)) * np.linspace(0, 1, t)[:, None, None])
+    root = np.stack([np.linspace(0, 1, t), np.full(t, 0.95), np.zeros(t)], 1)
+    names = {"pelvis": "Hips", "spine1": "Spine", "spine2": "Spine1", "spine3": "Spine2", "neck": "Neck",
+             "head": "Head"}
+    side = {"hip": "UpLeg", "knee": "Leg", "ankle": "Foot", "foot": "ToeBase", "collar": "Shoulder",
+            "shoulder": "Arm", "elbow": "ForeArm", "wrist": "Hand"}
+    joint_names = [names.get(n) or ("Left" if n.startswith("left") else "Right") + side[n.split("_", 1)[1]]
+                   for n in JOINT_NAMES]
+    write_bvh(path, local_rotations=rot, root_positions=root, fps=30, joint_names=["mixamorig:" + n for n in joint_names])
+
+
+def test_a_typo_in_the_folders_captions_tsv_is_reported_not_silently_replaced(tmp_path):
+    from being_kit.data.real_clips import import_real_clips
+
+    _mixamo_clip(tmp_path / "mine" / "walk.bvh")
+    (tmp_path / "mine" / "captions.tsv").write_text("wlak.bvh\ta person walks\n")
+    with pytest.warns(UserWarning) as got:
+        c = import_real_clips(tmp_path / "real", tmp_path / "mine")
+    messages = [str(w.message) for w in got]
+    assert any("captions.tsv: captions for 1 name(s) that match no input file, not used: ['wlak']" in m
+               for m in messages)
+    assert any("1 clip(s) have no caption" in m and "['walk.bvh']" in m for m in messages)
+    assert c[list(c.ids).index("walk")].texts == ["a person moves (walk)"]  # still imported, as documented
