@@ -75,7 +75,8 @@ class MotionRecord:
         if not np.isfinite(m).all():
             frame = int(np.argwhere(~np.isfinite(m))[0, 0])
             raise ValueError(f"{name}: motion contains NaN or inf (first at frame {frame})")
-        if m.dtype.kind == "f" and m.dtype.itemsize > 4 and float(np.abs(m).max()) > F32_MAX:  # stored as float32: would be inf
+        # stored as float32: a float64 value beyond its range would become inf
+        if m.dtype.kind == "f" and m.dtype.itemsize > 4 and float(np.abs(m).max()) > F32_MAX:
             frame = int(np.argwhere(np.abs(m) > F32_MAX)[0, 0])
             raise ValueError(f"{name}: motion value {float(np.abs(m).max()):.3g} at frame {frame} does not fit float32 "
                              f"(the stored type; at most {F32_MAX:.3g}); check the units or the source file")

@@ -32,7 +32,8 @@ def export_features(features: Any, path: str | Path) -> Path:
     if feats.ndim != 2 or feats.shape[1] not in (263, 135):
         raise ValueError(f"features: expected (t, 263) HumanML3D or (t, 135) SMPL-D135 features, got {feats.shape}")
     if not np.isfinite(feats).all():
-        raise ValueError(f"features: NaN or inf at frame {int(np.argwhere(~np.isfinite(feats))[0, 0])}; nothing written to {path}")
+        frame = int(np.argwhere(~np.isfinite(feats))[0, 0])
+        raise ValueError(f"features: NaN or inf at frame {frame}; nothing written to {path}")
     path = Path(path)
     np.save(path, feats)
     return path

@@ -103,8 +103,8 @@ class Normalizer:
         try:
             return cls(arrays[0], arrays[1])
         except ValueError as e:  # NaN, inf or std <= 0: name the files, say how to get good ones
-            raise ValueError(f"{directory} ({files[0].name}, {files[1].name}): {e}; recompute them (motion.normalize.compute_stats) "
-                             "or restore the files") from None
+            raise ValueError(f"{directory} ({files[0].name}, {files[1].name}): {e}; recompute them "
+                             "(motion.normalize.compute_stats) or restore the files") from None
 
 
 def compute_stats(

@@ -334,3 +334,19 @@ def test_select_refuses_float_positions_instead_of_truncating_them(stored):
     with pytest.raises(TypeError, match="float64"):
         stored.select([1.0, 2.0])
     assert len(stored.select([])) == 0 and list(stored.select(np.array([2, 0])).ids) == ["m002", "m000"]
+
+
+def test_verify_hashes_only_the_shards_a_view_reads_and_names_shards_without_a_digest(stored):
+    shard = stored.path / "shard-00001.arrow"  # rows 5-9 (shard_size=5)
+    data = bytearray(shard.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    shard.write_bytes(bytes(data))
+    c = Corpus.open(stored.path)
+    assert c.select([0, 4, 10]).verify() == 2  # shards 0 and 2: the flipped one is not read by this view
+    with pytest.raises(ValueError, match="shard-00001.arrow: its bytes changed"):
+        c.select([0, 7]).verify()
+    _edit_meta(stored.path, shards=[{k: v for k, v in s.items() if k != "blake2b"}
+                                    for s in json.loads((stored.path / "meta.json").read_text())["shards"]])
+    with pytest.warns(UserWarning, match=r"meta.json: 5 shard\(s\) have no recorded digest, so their bytes cannot be "
+                                         r"checked: \['shard-00000.arrow'"):
+        assert Corpus.open(stored.path).verify() == 0

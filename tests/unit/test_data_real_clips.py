@@ -21,7 +21,8 @@ def _mixamo_clip(path):
             "shoulder": "Arm", "elbow": "ForeArm", "wrist": "Hand"}
     joint_names = [names.get(n) or ("Left" if n.startswith("left") else "Right") + side[n.split("_", 1)[1]]
                    for n in JOINT_NAMES]
-    write_bvh(path, local_rotations=rot, root_positions=root, fps=30, joint_names=["mixamorig:" + n for n in joint_names])
+    write_bvh(path, local_rotations=rot, root_positions=root, fps=30,
+              joint_names=["mixamorig:" + n for n in joint_names])
 
 
 def test_a_typo_in_the_folders_captions_tsv_is_reported_not_silently_replaced(tmp_path):

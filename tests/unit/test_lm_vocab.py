@@ -144,3 +144,34 @@ def test_caption_dropout_leaves_out_captions_at_its_rate():
     assert rate(0.0) == 0.0 and 0.2 < rate(0.3) < 0.4
     with pytest.raises(ValueError, match="caption_dropout"):
         rate(1.0)
+
+
+def test_float_token_ids_are_refused_not_truncated():
+    v = MotionVocabulary(token_vocab_size=64, first_motion_id=300, som_id=298, eom_id=299, tokenizer_id="vq-1")
+    with pytest.raises(ValueError, match=r"motion tokens must be integer ids, got dtype float64 \(e.g. 1.7\)"):
+        v.to_lm_ids([1.7, 2.2])
+    assert v.to_lm_ids(np.array([1, 2], np.int32)).tolist() == [301, 302] and v.to_lm_ids([]).tolist() == []
+
+
+@pytest.mark.parametrize("content,match", [
+    (b"[1, 2]", "expected a JSON object, got a JSON list"),
+    (b'{"token_vocab_size": \xff}', "corrupt motion vocabulary .*UnicodeDecodeError"),
+    (b"{not json", "corrupt motion vocabulary .*JSONDecodeError"),
+    (b'{"first_motion_id": 300, "som_id": 298, "eom_id": 299, "tokenizer_id": "vq-1"}',
+     "missing field 'token_vocab_size'"),
+    (b'{"token_vocab_size": "64", "first_motion_id": 300, "som_id": 298, "eom_id": 299, "tokenizer_id": "vq-1"}',
+     "token_vocab_size must be int, got str '64'"),
+    (b'{"token_vocab_size": 0, "first_motion_id": 300, "som_id": 298, "eom_id": 299, "tokenizer_id": "vq-1"}',
+     "token_vocab_size: expected >= 1, got 0"),
+])
+def test_a_malformed_motion_vocab_json_is_named(tmp_path, content, match):
+    (tmp_path / "motion_vocab.json").write_bytes(content)
+    with pytest.raises(ValueError, match=f"motion_vocab.json: {match}.*restore the file"):
+        MotionVocabulary.load(tmp_path)
+
+
+def test_save_is_atomic_and_round_trips(tmp_path):
+    v = MotionVocabulary(token_vocab_size=64, first_motion_id=300, som_id=298, eom_id=299, tokenizer_id="vq-1",
+                         duration_hint=True)
+    v.save(tmp_path)
+    assert MotionVocabulary.load(tmp_path) == v and [p.name for p in tmp_path.iterdir()] == ["motion_vocab.json"]
