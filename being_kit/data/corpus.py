@@ -238,7 +238,7 @@ class Corpus:
         return len(self._storage) if self._indices is None else len(self._indices)
 
     def _position(self, i: int) -> int:
-        if not isinstance(i, (int, np.integer)):
+        if not isinstance(i, (int, np.integer)) or isinstance(i, (bool, np.bool_)):
             raise TypeError(f"corpus index must be an int, got {type(i).__name__}; use .select(indices) for many")
         n = len(self)
         if i < -n or i >= n:
@@ -373,8 +373,10 @@ class Corpus:
         """Contiguous block `index` of `num_shards` near-equal blocks (sizes differ by at most one): for one
         process of a multi-GPU run. The blocks are disjoint and cover the view; contiguity keeps each process
         on its own shard files."""
-        if num_shards < 1 or not 0 <= index < num_shards:
-            raise ValueError(f"shard: need num_shards >= 1 and 0 <= index < num_shards, got {num_shards}, {index}")
+        if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (num_shards, index)) \
+                or num_shards < 1 or not 0 <= index < num_shards:
+            raise ValueError(f"shard: need whole numbers num_shards >= 1 and 0 <= index < num_shards, got "
+                             f"{num_shards!r}, {index!r}")
         n = len(self)
         a, b = n * index // num_shards, n * (index + 1) // num_shards
         return self.select(np.arange(a, b))
@@ -392,7 +394,10 @@ def _check_info(info: dict[str, Any], meta_path: Path) -> None:
     for key in ("representation", "feature_dim", "fps", "num_records", "shards"):
         if key not in info:
             raise ValueError(f"{meta_path}: missing key {key!r}")
-    if REPRESENTATIONS.get(info["representation"]) != info["feature_dim"]:
+    if info["representation"] not in REPRESENTATIONS:
+        raise ValueError(f"{meta_path}: unknown representation {info['representation']!r}; expected one of "
+                         f"{list(REPRESENTATIONS)}")
+    if REPRESENTATIONS[info["representation"]] != info["feature_dim"]:
         raise ValueError(f"{meta_path}: feature_dim {info['feature_dim']!r} does not match representation "
                          f"{info['representation']!r} (expected {REPRESENTATIONS.get(info['representation'])})")
     fps = info["fps"]
@@ -401,6 +406,8 @@ def _check_info(info: dict[str, Any], meta_path: Path) -> None:
     n = info["num_records"]
     if not isinstance(n, int) or isinstance(n, bool) or n < 0:
         raise ValueError(f"{meta_path}: num_records must be a whole number >= 0, got {n!r}")
+    if not isinstance(info.get("extra", {}), dict):
+        raise ValueError(f"{meta_path}: extra must be a JSON object, got {type(info['extra']).__name__}")
     shards = info["shards"]
     if not isinstance(shards, list):
         raise ValueError(f"{meta_path}: shards must be a list of {{\"file\", \"num_records\"}} objects, "

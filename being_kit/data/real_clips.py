@@ -19,6 +19,9 @@ CLIP_ACTIONS: dict[str, tuple[str, ...]] = {
 def clip_paths(folder: str | Path | None = None) -> list[Path]:
     """The shipped clips (or the .bvh files under `folder`), sorted."""
     root = Path(folder) if folder is not None else CLIPS_DIR
+    if not root.is_dir():
+        raise NotADirectoryError(f"folder: {root} is {'a file' if root.exists() else 'missing'}; pass the folder "
+                                 "that holds the .bvh files")
     found = sorted(root.rglob("*.bvh"))
     if not found:
         raise FileNotFoundError(f"{root}: no .bvh files")

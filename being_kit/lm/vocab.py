@@ -75,10 +75,9 @@ class MotionVocabulary:
         if t.size and t.dtype.kind not in "iu":  # a float id would be truncated to another token
             raise ValueError(f"motion tokens must be integer ids, got dtype {t.dtype} (e.g. "
                              f"{t.reshape(-1)[0].item()!r}); pass the ids a MotionTokenizer wrote, not features")
-        t = t.astype(np.int64).reshape(-1)
-        if t.size and (t.min() < 0 or t.max() >= self.token_vocab_size):
+        if t.size and (t.min() < 0 or t.max() >= self.token_vocab_size):  # before the cast: uint64 would wrap
             raise ValueError(f"motion tokens must lie in [0, {self.token_vocab_size}), got range [{t.min()}, {t.max()}]")
-        return t + self.first_motion_id
+        return t.astype(np.int64).reshape(-1) + self.first_motion_id
 
     def is_motion(self, lm_ids: np.ndarray) -> np.ndarray:
         ids = np.asarray(lm_ids)

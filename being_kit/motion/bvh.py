@@ -128,10 +128,14 @@ def write_bvh(
         raise ValueError(f"local_rotations: expected (t, {j}, 3, 3), got {rot.shape}")
     if root.shape != (rot.shape[0], 3):
         raise ValueError(f"root_positions: expected ({rot.shape[0]}, 3), got {root.shape}")
-    if fps <= 0 or scale <= 0:
-        raise ValueError(f"fps and scale must be positive, got fps={fps}, scale={scale}")
+    if not (0 < fps <= MAX_FPS and 0 < scale < np.inf):
+        raise ValueError(f"fps and scale must be positive and finite (fps at most {MAX_FPS:g}), got fps={fps}, "
+                         f"scale={scale}")
     if not (np.isfinite(rot).all() and np.isfinite(root).all()):
         raise ValueError(f"{path}: rotations or root positions contain NaN or inf")
+    ends_finite = all(np.isfinite(np.asarray(e, dtype=np.float64)).all() for e in (end_sites or {}).values())
+    if not (np.isfinite(offsets).all() and ends_finite):
+        raise ValueError(f"{path}: offsets or end_sites contain NaN or inf")
     if any(re.search(r"\s|[{}]", n) or not n for n in joint_names):
         raise ValueError(f"joint_names: BVH names cannot be empty or contain spaces or braces: {list(joint_names)}")
     order = _depth_first(parents)
@@ -258,7 +262,9 @@ def read_bvh(path: str | Path, scale: float = 100.0) -> BvhMotion:
     """Read a BVH file into metres (file values divided by `scale`, file units per metre; 100 = centimetres)."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"BVH file not found: {path}")
+        raise FileNotFoundError(f"BVH file not found: {path}" + (" (a folder)" if path.is_dir() else ""))
+    if not 0 < scale < np.inf:
+        raise ValueError(f"scale: file units per metre must be positive and finite, got {scale}")
     raw = path.read_bytes()
     try:  # UTF-8 with or without a byte-order mark; else Latin-1 (older Windows exports), which keeps names legible
         text = raw.decode("utf-8-sig").splitlines()

@@ -69,7 +69,9 @@ def write_token_shards(tokenizer: MotionTokenizer, corpus, out_dir: str | os.Pat
         for k, i in enumerate(idx):
             tokens[i] = tokenizer.codes_to_tokens(codes[k, : lengths[i] // ds]).numpy().astype(np.int32)
     table = pa.table({
-        "index": pa.array(np.arange(len(corpus), dtype=np.int64)),
+        # positions in the stored corpus at corpus_path, where the LM looks up captions: for a view (a split, a
+        # selection) these are not 0..n-1
+        "index": pa.array(np.asarray(corpus.indices, dtype=np.int64)),
         "id": pa.array([str(v) for v in corpus.ids]),
         "split": pa.array([str(v) for v in corpus.splits]),
         "tokens": pa.array(tokens, type=pa.list_(pa.int32())),
@@ -184,8 +186,12 @@ def _read_table(path: Path, info: dict) -> TokenShards:
         row = int(np.searchsorted(offsets, bad[0], side="right")) - 1
         raise ValueError(f"{path}: row {row} (id {table.column('id')[row].as_py()!r}) holds token id "
                          f"{int(flat[bad[0]])}, outside [0, {vocab}) of token_vocab_size; {redo}")
+    index = table.column("index").to_numpy()
+    if index.dtype.kind not in "iu" or (index.size and index.min() < 0) or len(np.unique(index)) != len(index):
+        raise ValueError(f"{path}: column 'index' must hold distinct corpus positions >= 0, got {index.dtype} "
+                         f"{index[:5].tolist()}...; {redo}")
     flat = flat.astype(np.int32)
     tokens = [flat[offsets[i] : offsets[i + 1]] for i in range(len(table))]
-    return TokenShards(info, table.column("index").to_numpy(), np.asarray(table.column("id").to_pylist(), dtype=object),
+    return TokenShards(info, index, np.asarray(table.column("id").to_pylist(), dtype=object),
                        np.asarray(table.column("split").to_pylist(), dtype=object), tokens,
                        table.column("num_frames").to_numpy())

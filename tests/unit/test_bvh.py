@@ -195,5 +195,24 @@ def test_missing_file_and_atomic_write(tmp_path):
     with pytest.raises(ValueError, match="NaN"):
         write_bvh(p, local_rotations=rot, root_positions=bad)
     assert p.read_text() == before and sorted(x.name for x in tmp_path.iterdir()) == ["m.bvh"]
+    for kwargs, match in (({"fps": float("nan")}, "fps and scale must be positive and finite"),
+                          ({"scale": 0.0}, "fps and scale must be positive and finite"),
+                          ({"offsets": np.full((NUM_JOINTS, 3), np.nan)}, "offsets or end_sites contain NaN"),
+                          ({"end_sites": {10: np.array([0.0, np.inf, 0.0])}}, "offsets or end_sites contain NaN")):
+        with pytest.raises(ValueError, match=match):  # never a file its own reader refuses
+            write_bvh(p, local_rotations=rot, root_positions=root, **kwargs)
+    assert p.read_text() == before
+    with pytest.raises(ValueError, match="scale: file units per metre must be positive and finite, got 0"):
+        read_bvh(p, scale=0)
+    with pytest.raises(FileNotFoundError, match=r"not found: .* \(a folder\)"):
+        read_bvh(tmp_path)
     with pytest.raises(ValueError, match="local_rotations"):
         write_bvh(p, local_rotations=rot[:, :5], root_positions=root)
+
+
+def test_binary_or_empty_files_are_named(tmp_path):
+    for name, data, match in (("empty.bvh", b"", "line 1: unexpected end of file, expected 'HIERARCHY'"),
+                              ("fbx.bvh", bytes(range(256)) * 4, "line 1: expected 'HIERARCHY', got")):
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(BvhError, match=f"{name}, {match}"):
+            read_bvh(tmp_path / name)

@@ -301,6 +301,8 @@ def _edit_meta(path, **changes):
     ({"shard0_file": "../c2/shard-00000.arrow"}, r"shards\[0\].file must be a file name inside the corpus folder"),
     ({"shard0_file": "/etc/passwd"}, r"shards\[0\].file must be a file name inside the corpus folder"),
     ({"shard0_num_records": 4.5}, r"shards\[0\].num_records must be a whole number"),
+    ({"representation": "foo"}, r"unknown representation 'foo'; expected one of \['humanml263', 'smpl_d135'\]"),
+    ({"extra": [1]}, "extra must be a JSON object, got list"),
 ])
 def test_meta_json_fields_of_the_wrong_type_or_outside_the_folder_are_named(tmp_path, stored, changes, match):
     import shutil
@@ -350,3 +352,18 @@ def test_verify_hashes_only_the_shards_a_view_reads_and_names_shards_without_a_d
     with pytest.warns(UserWarning, match=r"meta.json: 5 shard\(s\) have no recorded digest, so their bytes cannot be "
                                          r"checked: \['shard-00000.arrow'"):
         assert Corpus.open(stored.path).verify() == 0
+
+
+def test_bool_positions_and_fractional_shard_counts_are_refused(stored):
+    with pytest.raises(TypeError, match="corpus index must be an int, got bool"):
+        stored[True]
+    with pytest.raises(ValueError, match="shard: need whole numbers .* got 2.5, 0"):
+        stored.shard(2.5, 0)
+    with pytest.raises(IndexError, match="out of range"):  # a uint64 beyond int64 must not wrap into range
+        stored.select(np.array([2**63 + 5], np.uint64))
+
+
+def test_segments_must_be_segment_objects(tmp_path, records):
+    records[0].segments = [(0.0, 0.2, "first")]
+    with pytest.raises(ValueError, match=r"record 'm000': segments\[0\] must be a Segment\(start, end, text\)"):
+        write_corpus(records, tmp_path / "bad", progress=False)

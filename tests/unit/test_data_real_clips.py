@@ -37,3 +37,13 @@ def test_a_typo_in_the_folders_captions_tsv_is_reported_not_silently_replaced(tm
                for m in messages)
     assert any("1 clip(s) have no caption" in m and "['walk.bvh']" in m for m in messages)
     assert c[list(c.ids).index("walk")].texts == ["a person moves (walk)"]  # still imported, as documented
+
+
+def test_a_folder_that_is_a_file_or_missing_is_named(tmp_path):
+    from being_kit.data.real_clips import clip_paths
+
+    (tmp_path / "walk.bvh").write_text("x")
+    with pytest.raises(NotADirectoryError, match="walk.bvh is a file; pass the folder"):
+        clip_paths(tmp_path / "walk.bvh")
+    with pytest.raises(NotADirectoryError, match="nope is missing"):
+        clip_paths(tmp_path / "nope")

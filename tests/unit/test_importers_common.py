@@ -45,3 +45,10 @@ def test_captions_that_all_match_say_nothing(tmp_path):
         assert set(resolve_captions(None, base)) == {"walk", "run"}
         (base / "captions.tsv").unlink()
         assert isinstance(resolve_captions(None, base), TextsFolders)  # sidecars / texts/: nothing to compare
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_name(tmp_path):
+    from being_kit.data.importers._common import read_captions_file
+
+    (tmp_path / "captions.tsv").write_bytes("\ufeffwalk.bvh\ta person walks\r\nrun\ta person runs\r\n".encode())
+    assert read_captions_file(tmp_path / "captions.tsv") == {"walk": ["a person walks"], "run": ["a person runs"]}

@@ -151,6 +151,8 @@ def test_float_token_ids_are_refused_not_truncated():
     with pytest.raises(ValueError, match=r"motion tokens must be integer ids, got dtype float64 \(e.g. 1.7\)"):
         v.to_lm_ids([1.7, 2.2])
     assert v.to_lm_ids(np.array([1, 2], np.int32)).tolist() == [301, 302] and v.to_lm_ids([]).tolist() == []
+    with pytest.raises(ValueError, match=r"range \[9223372036854775813,"):  # not wrapped to a negative id
+        v.to_lm_ids(np.array([2**63 + 5], np.uint64))
 
 
 @pytest.mark.parametrize("content,match", [

@@ -192,3 +192,28 @@ def test_a_truncated_or_incomplete_table_is_named(written, tmp_path):
     pq.write_table(table.slice(0, 5), folder / "tokens.parquet")
     with pytest.raises(ValueError, match="tokens.parquet: 5 rows, .*tokens.json says 12"):
         load_token_shards(folder)
+
+
+def test_a_view_keeps_the_stored_corpus_positions_the_lm_looks_captions_up_by(corpus, tmp_path):
+    tok = MotionTokenizer(TokenizerConfig(quantizer="vq", width=8, depth=1, code_dim=8, codebook_size=16)).eval()
+    view = corpus.select([9, 2, 5])
+    write_token_shards(tok, view, tmp_path / "vq", progress=False)
+    shards = load_token_shards(tmp_path / "vq")
+    assert shards.index.tolist() == [9, 2, 5] and shards.ids.tolist() == [str(corpus.ids[i]) for i in (9, 2, 5)]
+    for row, i in enumerate((9, 2, 5)):
+        np.testing.assert_array_equal(shards.tokens[row], tok.tokenize(corpus.motion(i)))
+
+
+def test_a_bad_index_column_is_named(written, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = _copy(written, tmp_path)
+    table = pq.read_table(folder / "tokens.parquet")
+    table = table.set_column(0, "index", pa.array([0] * len(table), pa.int64()))
+    pq.write_table(table, folder / "tokens.parquet")
+    info = json.loads((folder / "tokens.json").read_text())
+    info.pop("tokens_blake2b")
+    (folder / "tokens.json").write_text(json.dumps(info))
+    with pytest.raises(ValueError, match="column 'index' must hold distinct corpus positions"):
+        load_token_shards(folder)

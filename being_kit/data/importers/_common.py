@@ -75,7 +75,7 @@ def read_captions_file(path: Path) -> dict[str, list[str]]:
     """A captions file: one `<file name or stem><TAB><caption>` line per caption (a name may repeat for several
     captions; blank lines and lines starting with '#' are skipped). Keys are file stems."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()  # a byte-order mark is not part of a name
     except UnicodeDecodeError as e:
         raise ValueError(f"{path}: not UTF-8 text (byte {e.start}); save the captions file as UTF-8") from None
     out: dict[str, list[str]] = {}
