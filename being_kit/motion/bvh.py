@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .rotations import euler_to_matrix, matrix_to_euler
-from .skeleton import FPS, JOINT_NAMES, PARENTS, TARGET_OFFSETS
+from .skeleton import FPS, JOINT_NAMES, PARENTS, REST_OFFSETS
 
 _ROT_CHANNELS = {"Xrotation": "X", "Yrotation": "Y", "Zrotation": "Z"}
 _POS_CHANNELS = {"Xposition": 0, "Yposition": 1, "Zposition": 2}
@@ -103,7 +103,7 @@ def write_bvh(
     root_positions: np.ndarray,
     joint_names: tuple[str, ...] | list[str] = JOINT_NAMES,
     parents: tuple[int, ...] | list[int] = PARENTS,
-    offsets: np.ndarray = TARGET_OFFSETS,
+    offsets: np.ndarray = REST_OFFSETS,
     fps: float = FPS,
     scale: float = 100.0,
     rotation_order: str = "ZYX",

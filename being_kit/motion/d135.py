@@ -12,7 +12,7 @@ the root path up to floating point, with the first frame's root at the xz origin
 
 With `canonicalize=True` (the default) the motion is first rotated about +y so that frame 0 faces +z and moved so
 that frame 0's root is at the xz origin, as HumanML3D does for its features; the stored orientations are then those
-of the canonical motion. Joint positions come from forward kinematics on `skeleton.TARGET_OFFSETS`.
+of the canonical motion. Joint positions come from forward kinematics on `skeleton.REST_OFFSETS`.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import numpy as np
 
 from .kinematics import forward_kinematics
 from .rotations import _cat, _is_torch, heading_angle, matrix_to_rot6d, mirror_rot6d, quat_from_yaw, quat_rotate, rot6d_to_matrix, yaw_matrix
-from .skeleton import FPS, MIRROR_PERMUTATION, NUM_JOINTS, PARENTS, TARGET_OFFSETS
+from .skeleton import FPS, MIRROR_PERMUTATION, NUM_JOINTS, PARENTS, REST_OFFSETS
 
 D135_DIM = 135
 D135_GROUPS: dict[str, slice] = {
@@ -112,7 +112,7 @@ def rotations_from_d135(feats):
     return pos, rots
 
 
-def joints_from_d135(feats, offsets=TARGET_OFFSETS):
+def joints_from_d135(feats, offsets=REST_OFFSETS):
     """D135 (..., t, 135) -> joint positions (..., t, 22, 3) by forward kinematics on `offsets` (22, 3), metres.
 
     numpy in -> numpy out; torch in -> torch out (differentiable, any device).

@@ -16,7 +16,7 @@ from .bvh import write_bvh
 from .convert import as_array as _array
 from .convert import infer_representation as _infer_representation
 from .convert import to_joints as as_joints
-from .skeleton import FPS, TARGET_OFFSETS
+from .skeleton import FPS, REST_OFFSETS
 
 
 def export_joints(motion: Any, path: str | Path) -> Path:
@@ -53,7 +53,7 @@ def export_bvh(motion: Any, path: str | Path, *, representation: str | None = No
         from .d135 import rotations_from_d135
 
         root, rots = rotations_from_d135(arr.astype(np.float64))
-        return write_bvh(path, local_rotations=rots, root_positions=root, offsets=TARGET_OFFSETS, fps=fps)
+        return write_bvh(path, local_rotations=rots, root_positions=root, offsets=REST_OFFSETS, fps=fps)
     from .ik import inverse_kinematics
 
     ik = inverse_kinematics(as_joints(arr))

@@ -2,7 +2,7 @@
 
 HumanML3D stores joint positions; its 6D rotation features are not usable as joint rotations in animation tools, so
 export goes through this IK instead. Per frame, each joint's global rotation turns its rest-pose child offsets
-(`skeleton.RAW_OFFSETS` directions) onto the observed child bones:
+(`skeleton.REST_DIRECTIONS`: a natural standing body) onto the observed child bones:
 - joints with several children (pelvis: hips + spine; spine3: neck + collars) fit all child directions at once
   (Kabsch/SVD, weighted), which fixes facing and twist;
 - joints with one child take the parent's global rotation and add the shortest arc onto the bone (no extra twist);
@@ -19,7 +19,7 @@ import numpy as np
 
 from .kinematics import forward_kinematics
 from .rotations import quat_between, quat_to_matrix
-from .skeleton import NUM_JOINTS, PARENTS, RAW_OFFSETS
+from .skeleton import NUM_JOINTS, PARENTS, REST_DIRECTIONS
 
 _CHILDREN: tuple[tuple[int, ...], ...] = tuple(tuple(c for c, p in enumerate(PARENTS) if p == j) for j in range(NUM_JOINTS))
 
@@ -36,7 +36,7 @@ def bone_offsets(joints: np.ndarray) -> np.ndarray:
     """(t, 22, 3) joints -> (22, 3) rest offsets: each bone's rest direction times its mean length over time."""
     lengths = np.stack([np.linalg.norm(joints[:, j] - joints[:, p], axis=-1).mean() if p >= 0 else 0.0
                         for j, p in enumerate(PARENTS)])
-    return (RAW_OFFSETS * lengths[:, None]).astype(np.float64)
+    return (REST_DIRECTIONS * lengths[:, None]).astype(np.float64)
 
 
 def _kabsch(rest: np.ndarray, observed: np.ndarray) -> np.ndarray:
@@ -64,13 +64,13 @@ def inverse_kinematics(joints: np.ndarray) -> IKResult:
         children = _CHILDREN[j]
         parent_rot = glob[:, PARENTS[j]] if PARENTS[j] >= 0 else np.broadcast_to(np.eye(3), (t, 3, 3))
         if len(children) >= 2:
-            rest = RAW_OFFSETS[list(children)].astype(np.float64)
+            rest = REST_DIRECTIONS[list(children)].astype(np.float64)
             obs = joints[:, list(children)] - joints[:, j : j + 1]
             obs = obs / np.maximum(np.linalg.norm(obs, axis=-1, keepdims=True), 1e-9)
             glob[:, j] = _kabsch(rest, obs)
         elif len(children) == 1:
             c = children[0]
-            current = np.einsum("tij,j->ti", parent_rot, RAW_OFFSETS[c].astype(np.float64))
+            current = np.einsum("tij,j->ti", parent_rot, REST_DIRECTIONS[c].astype(np.float64))
             target = joints[:, c] - joints[:, j]
             target = target / np.maximum(np.linalg.norm(target, axis=-1, keepdims=True), 1e-9)
             with np.errstate(invalid="ignore", divide="ignore"):  # opposite vectors: NaN, replaced below

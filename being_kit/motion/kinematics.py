@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .skeleton import NUM_JOINTS, PARENTS, TARGET_OFFSETS
+from .skeleton import NUM_JOINTS, PARENTS, REST_OFFSETS
 
 
 def forward_kinematics(
     root_position: np.ndarray,
     local_rotations: np.ndarray,
-    offsets: np.ndarray = TARGET_OFFSETS,
+    offsets: np.ndarray = REST_OFFSETS,
 ) -> np.ndarray:
     """Joint positions from per-joint local rotation matrices.
 

@@ -51,8 +51,49 @@ BONE_LENGTHS = np.array(
     dtype=np.float32,
 )
 
-# Rest-pose offsets of the target skeleton: what forward kinematics rotates.
+# HumanML3D's rest offsets: every bone along an axis (hips level with the pelvis, collars level with the chest, the
+# head straight ahead of the neck). Its feature code (`features.uniform_skeleton`) retargets onto these.
 TARGET_OFFSETS = RAW_OFFSETS * BONE_LENGTHS[:, None]
+
+
+def _neutral_directions() -> np.ndarray:
+    """Unit bone directions of a relaxed real stance, left/right symmetric.
+
+    Torso, collars and shoulders: the bone directions of the mean pose of HumanML3D's training set (the root-relative
+    joint positions, features 4:67, of its released Mean.npy; left and mirrored right averaged): the hip joints sit
+    below and beside the pelvis, the spine curves back then forward, the collars rise up and out of the chest, the
+    shoulder bones run level to the sides, the head sits above and ahead of the neck. Limbs keep the axis directions
+    of RAW_OFFSETS (thighs, shins and arms straight down, feet forward): poses put them where they go.
+    """
+    d = RAW_OFFSETS.astype(np.float64).copy()
+    sided = {1: (0.4375, -0.897, -0.058),    # left hip (right: x mirrored)
+             13: (0.489, 0.872, -0.0175),    # left collar
+             16: (0.9975, -0.075, 0.015)}    # left shoulder bone (collar -> shoulder)
+    for left, v in sided.items():
+        right = left + 1
+        d[left] = v
+        d[right] = (-v[0], v[1], v[2])
+    d[3] = (0.0, 0.918, -0.397)   # spine1: up and back (the lower back's curve)
+    d[6] = (0.0, 0.971, 0.240)    # spine2: up and forward
+    d[9] = (0.0, 0.949, 0.315)    # spine3
+    d[12] = (0.0, 1.0, 0.030)     # neck
+    d[15] = (0.0, 0.448, 0.894)   # head: above and ahead of the neck
+    # HumanML3D's right leg is 1.0 cm shorter than its left: each hip drops by what levels the two ankles (the mean
+    # pose's drop on average), so straight legs stand on one floor and neither foot hovers or sinks
+    legs = {k: float(BONE_LENGTHS[k + 3] + BONE_LENGTHS[k + 6]) for k in (1, 2)}  # hip joint -> ankle, both sides
+    reach = np.mean([-d[k, 1] * BONE_LENGTHS[k] + legs[k] for k in (1, 2)])
+    for k in (1, 2):
+        y = -(reach - legs[k]) / BONE_LENGTHS[k]
+        d[k] = (np.sign(d[k, 0]) * np.sqrt(1 - y**2 - d[k, 2] ** 2), y, d[k, 2])
+    norms = np.linalg.norm(d, axis=1, keepdims=True)
+    return (d / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
+# The neutral rest skeleton: HumanML3D's bone lengths along the directions of a real stance. Forward kinematics of
+# joint rotations uses it (the synthetic generator, SMPL-D135 decoding, BVH export and import), so zero rotations are
+# a natural standing body rather than HumanML3D's axis-aligned one, whose collars and hips no real body reaches.
+REST_DIRECTIONS = _neutral_directions()
+REST_OFFSETS = REST_DIRECTIONS * BONE_LENGTHS[:, None]
 
 FOOT_JOINTS_RIGHT = (8, 11)  # HumanML3D fid_r: right ankle, right foot
 FOOT_JOINTS_LEFT = (7, 10)  # HumanML3D fid_l: left ankle, left foot

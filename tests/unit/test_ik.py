@@ -6,7 +6,7 @@ from viz_motions import fk_motion
 from being_kit.motion.features import features_from_joints, joints_from_features
 from being_kit.motion.ik import bone_offsets, ik_error, inverse_kinematics
 from being_kit.motion.kinematics import forward_kinematics
-from being_kit.motion.skeleton import TARGET_OFFSETS
+from being_kit.motion.skeleton import REST_OFFSETS
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -22,7 +22,7 @@ def test_ik_reproduces_fk_joints(seed):
 
 def test_offsets_are_rest_directions_with_measured_lengths():
     joints, _, _ = fk_motion(20)
-    assert np.allclose(bone_offsets(joints), TARGET_OFFSETS, atol=1e-5)
+    assert np.allclose(bone_offsets(joints), REST_OFFSETS, atol=1e-5)
 
 
 def test_ik_on_humanml3d_feature_roundtrip_joints():

@@ -11,7 +11,7 @@ from being_kit.motion.bvh import read_bvh, write_bvh
 from being_kit.motion.features import features_from_joints
 from being_kit.motion.kinematics import forward_kinematics
 from being_kit.motion.rotations import axis_angle_to_matrix
-from being_kit.motion.skeleton import JOINT_NAMES, NUM_JOINTS, TARGET_OFFSETS
+from being_kit.motion.skeleton import JOINT_NAMES, NUM_JOINTS, REST_OFFSETS
 
 CMU = {"pelvis": "Hips", "left_hip": "LeftUpLeg", "left_knee": "LeftLeg", "left_ankle": "LeftFoot",
        "left_foot": "LeftToeBase", "spine1": "Spine", "spine2": "Spine1", "spine3": "Spine2", "neck": "Neck",
@@ -49,7 +49,7 @@ def test_mixamo_prefix_z_up_and_inches(tmp_path):
     rot_z = rot.copy()
     rot_z[:, 0] = up @ rot[:, 0]
     write_bvh(tmp_path / "m.bvh", local_rotations=rot_z, root_positions=root @ up.T, fps=40, scale=1 / 0.0254,
-              joint_names=cmu_names("mixamorig:"), offsets=TARGET_OFFSETS)
+              joint_names=cmu_names("mixamorig:"), offsets=REST_OFFSETS)
     c = import_bvh([tmp_path / "m.bvh"], tmp_path / "c", captions={"m": ["a person moves"]}, split="val",
                    progress=False)
     r = c[0]

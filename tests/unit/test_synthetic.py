@@ -278,3 +278,28 @@ def test_idle_life_switch_changes_the_motion_not_the_captions():
     still = [motion_dynamics(generate_joints(i, 1, idle_life=False).joints)["joint_speed"].min() for i in range(6)]
     alive = [motion_dynamics(generate_joints(i, 1).joints)["joint_speed"].min() for i in range(6)]
     assert min(alive) > 1e-3 and min(still) < 1e-6
+
+
+def test_body_style_varies_posture_not_captions():
+    """make_corpus(body_style=False) is the ablation of the varied postures: same captions; with it, standing bodies
+    differ (shoulder height among others) from record to record, and each one's offsets hold for the whole motion."""
+    from being_kit.data.synthetic import make_corpus
+    from being_kit.data.synthetic.pose import Clip
+    from being_kit.data.synthetic.style import add_body_style
+    from being_kit.motion.skeleton import JOINT_INDEX as J
+
+    on, off = make_corpus(8, seed=2, body_style=True), make_corpus(8, seed=2, body_style=False)
+    assert [r.texts for r in on] == [r.texts for r in off]
+
+    def first_frame(style):
+        return np.stack([generate_joints(i, 2, body_style=style).joints[0] for i in range(24)])
+
+    def spread(joints, joint):  # height of a joint over the pelvis, across records, in metres
+        return np.std(joints[:, J[joint], 1] - joints[:, J["pelvis"], 1])
+
+    styled, plain = first_frame(True), first_frame(False)
+    assert spread(styled, "left_shoulder") > 2 * spread(plain, "left_shoulder")
+    clip = Clip.empty("still", 30)
+    drawn = add_body_style(clip, np.random.default_rng(0))
+    assert np.allclose(clip.aa, clip.aa[:1]) and np.abs(clip.aa).max() < np.radians(20)
+    assert drawn == add_body_style(Clip.empty("still", 30), np.random.default_rng(0))

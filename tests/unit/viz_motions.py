@@ -5,7 +5,7 @@ import numpy as np
 
 from being_kit.motion.kinematics import forward_kinematics
 from being_kit.motion.rotations import axis_angle_to_matrix
-from being_kit.motion.skeleton import NUM_JOINTS, TARGET_OFFSETS
+from being_kit.motion.skeleton import NUM_JOINTS, REST_OFFSETS
 
 
 def fk_motion(t: int = 40, seed: int = 0, turn: float = 1.5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -17,4 +17,4 @@ def fk_motion(t: int = 40, seed: int = 0, turn: float = 1.5) -> tuple[np.ndarray
     aa[:, 0] = np.array([0.0, 1.0, 0.0]) * np.linspace(0, turn, t)[:, None]
     rot = axis_angle_to_matrix(aa)
     root = np.stack([np.linspace(0, 1.5, t), 0.95 + 0.03 * np.sin(np.linspace(0, 6, t)), np.linspace(0, 0.5, t)], -1)
-    return forward_kinematics(root, rot, TARGET_OFFSETS).astype(np.float32), root, rot
+    return forward_kinematics(root, rot, REST_OFFSETS).astype(np.float32), root, rot

@@ -1,9 +1,10 @@
 """From a pose program to a motion on the floor: local rotations, forward kinematics, grounding, planted feet.
 
 Rotations: the anatomical rotation vectors of a `Clip` become local rotation matrices (SMPL convention: joint 0's is
-the root's global orientation, every other joint's is relative to its parent) with two constant base corrections,
-so that "zero" is a natural standing pose: the collars carry the shoulders out to the sides, and the ankles pitch the
-feet toes-down. Forward kinematics on `skeleton.TARGET_OFFSETS` keeps every bone length exact.
+the root's global orientation, every other joint's is relative to its parent). Forward kinematics runs on
+`skeleton.REST_OFFSETS`, the bone lengths of HumanML3D's skeleton along the directions of a real standing body (hips
+below the pelvis, the spine's curve, collars up and out of the chest, the head above and ahead of the neck), so
+"zero" is a natural stance and every bone length is exact; one constant base correction pitches the feet toes-down.
 
 Grounding: the root height puts the lowest contact joint (pelvis, knees, ankles, toes) on the floor at every frame,
 plus the clip's `lift` in flight. The root's floor position is integrated from the planted joint: between two frames
@@ -17,13 +18,13 @@ import numpy as np
 from ...motion.kinematics import forward_kinematics
 from ...motion.rotations import axis_angle_to_matrix, yaw_matrix
 from ...motion.skeleton import NUM_JOINTS, PARENTS
-from .pose import DEG, FOOT_PITCH_REST, Clip, J
+from .pose import FOOT_PITCH_REST, Clip, J
 
 CONTACT_JOINTS = np.array([J[n] for n in ("pelvis", "left_knee", "right_knee", "left_ankle", "right_ankle",
                                            "left_foot", "right_foot")])
 _LEAVES = [J[n] for n in ("left_foot", "right_foot")]  # no child: their rotation carries nothing; kept identity
 AIRBORNE = 1e-3  # metres of lift above which the body is in flight
-STICK = 0.005  # metres: the planted joint stays the anchor while within this of the lowest one (no flicker)
+STICK = 0.001  # metres: the planted joint stays the anchor while within this of the lowest one (no float flicker)
 RISE = 2e-4  # metres per frame: an anchor rising faster than this is lifting off and hands over to the lowest joint
 
 
@@ -45,10 +46,8 @@ def _sticky_argmin(heights: np.ndarray, tolerance: float, rise: float = RISE) ->
 
 
 def _base_corrections() -> np.ndarray:
-    """(22, 3, 3) constant rotation per joint that turns the HumanML3D rest skeleton into a natural stance."""
+    """(22, 3, 3) constant rotation per joint on top of the neutral rest skeleton: the feet pitched toes-down."""
     aa = np.zeros((NUM_JOINTS, 3))
-    aa[J["left_collar"]] = (0, 0, 150 * DEG)  # shoulder offset (0, -1, 0) -> up and out to the left
-    aa[J["right_collar"]] = (0, 0, -150 * DEG)
     aa[J["left_ankle"]] = (FOOT_PITCH_REST, 0, 0)
     aa[J["right_ankle"]] = (FOOT_PITCH_REST, 0, 0)
     return axis_angle_to_matrix(aa)

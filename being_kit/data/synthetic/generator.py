@@ -1,8 +1,8 @@
 """The embedded default corpus: procedural MotionLib-style motions with captions, deterministic by seed.
 
-Record i of seed s draws everything from `np.random.default_rng([s, i])` (its idle life from `[s, i, 1]`), so any
-record can be regenerated alone, in any order or process, and a corpus of n records is the first n records of any
-larger one with the same seed.
+Record i of seed s draws everything from `np.random.default_rng([s, i])` (its idle life from `[s, i, 1]`, its body
+style from `[s, i, 2]`), so any record can be regenerated alone, in any order or process, and a corpus of n records
+is the first n records of any larger one with the same seed.
 A record performs one action (about half of them) or a sequence of two or three, 2 to 10 seconds at 20 fps.
 """
 from __future__ import annotations
@@ -22,11 +22,13 @@ from .body import clip_to_motion
 from .captions import describe
 from .compose import BLEND_SECONDS, compose
 from .life import add_idle_life
+from .style import add_body_style
 
 MIN_SECONDS, MAX_SECONDS = 2.0, 10.0
 ACTIONS_PER_MOTION = (1, 2, 3)
 ACTIONS_PROBABILITY = (0.5, 0.32, 0.18)
 LIFE_STREAM = 1  # third word of the idle-life rng's seed, [seed, index, LIFE_STREAM]
+STYLE_STREAM = 2  # the body style's: [seed, index, STYLE_STREAM]
 
 
 class GeneratedMotion(NamedTuple):
@@ -75,10 +77,12 @@ def _plan(rng: np.random.Generator) -> list[tuple[str, float]]:
     return list(zip(names, seconds.tolist()))
 
 
-def generate_joints(index: int, seed: int = 0, idle_life: bool = True) -> GeneratedMotion:
+def generate_joints(index: int, seed: int = 0, idle_life: bool = True, body_style: bool = True) -> GeneratedMotion:
     """Motion `index` of the corpus with `seed`, before feature encoding (see `GeneratedMotion`). idle_life: the
     small seeded sway and breathing of `life.add_idle_life` (off: bodies hold perfectly still between actions, as
-    the generator did before 2026-12-03; the captions are the same either way)."""
+    the generator did before 2026-12-03). body_style: one person's posture held throughout (`style.add_body_style`:
+    stoop, shoulder height, arm carriage, toe-out; off: every body stands alike, as before 2026-12-04). The captions
+    are the same either way."""
     rng = np.random.default_rng([seed, index])
     clips = [make_action(name, rng, secs) for name, secs in _plan(rng)]
     comp = compose(clips)
@@ -93,6 +97,8 @@ def generate_joints(index: int, seed: int = 0, idle_life: bool = True) -> Genera
     # its own stream, so the captions and everything else drawn from rng are as without it
     if idle_life:
         add_idle_life(comp.clip, np.random.default_rng([seed, index, LIFE_STREAM]))
+    if body_style:
+        add_body_style(comp.clip, np.random.default_rng([seed, index, STYLE_STREAM]))
     joints, local, root = clip_to_motion(comp.clip)
     actions = [(c.family, _plain(c.params)) for c in clips]
     texts, parts, segments = describe(actions, comp.spans, rng, num_texts=int(rng.integers(3, 6)))
@@ -102,11 +108,11 @@ def generate_joints(index: int, seed: int = 0, idle_life: bool = True) -> Genera
 
 
 def generate_record(index: int, seed: int = 0, representation: str = "humanml263",
-                    idle_life: bool = True) -> MotionRecord:
+                    idle_life: bool = True, body_style: bool = True) -> MotionRecord:
     """One corpus record: features in `representation`, captions, parts, segments, split, meta."""
     if representation not in REPRESENTATIONS:
         raise ValueError(f"representation: expected one of {list(REPRESENTATIONS)}, got {representation!r}")
-    g = generate_joints(index, seed, idle_life)
+    g = generate_joints(index, seed, idle_life, body_style)
     if representation == "humanml263":
         from ...motion.features import features_from_joints
 
@@ -125,14 +131,14 @@ def generate_record(index: int, seed: int = 0, representation: str = "humanml263
     )
 
 
-def _record_job(args: tuple[int, int, str, bool]) -> MotionRecord:
+def _record_job(args: tuple[int, int, str, bool, bool]) -> MotionRecord:
     return generate_record(*args)
 
 
 def iter_records(n: int, seed: int = 0, representation: str = "humanml263", num_workers: int = 1,
-                 start: int = 0, idle_life: bool = True) -> Iterator[MotionRecord]:
+                 start: int = 0, idle_life: bool = True, body_style: bool = True) -> Iterator[MotionRecord]:
     """Records start..start+n-1 in order; with num_workers > 1 they are made in worker processes."""
-    jobs = ((i, seed, representation, idle_life) for i in range(start, start + n))
+    jobs = ((i, seed, representation, idle_life, body_style) for i in range(start, start + n))
     if num_workers <= 1:
         yield from map(_record_job, jobs)
         return
@@ -155,12 +161,12 @@ class _Sized:
 
 
 def make_corpus(n: int, seed: int = 0, representation: str = "humanml263", path: str | Path | None = None,
-                num_workers: int = 1, progress: bool = True, idle_life: bool = True):
+                num_workers: int = 1, progress: bool = True, idle_life: bool = True, body_style: bool = True):
     """The embedded default corpus of `n` synthetic motions (26 action families, 2-10 s, 20 fps, >= 3 captions).
 
     path: write an Arrow corpus there (atomically, with mean/std beside it) and return it opened; None keeps it in
-    memory. num_workers > 1 generates in that many processes (same records, same order). idle_life: see
-    `generate_joints` (the switch for ablating the livelier corpus).
+    memory. num_workers > 1 generates in that many processes (same records, same order). idle_life, body_style:
+    see `generate_joints` (the switches for ablating the livelier corpus and the varied postures).
     """
     from ..corpus import Corpus, write_corpus
 
@@ -168,8 +174,9 @@ def make_corpus(n: int, seed: int = 0, representation: str = "humanml263", path:
         raise ValueError(f"n: need at least one motion, got {n}")
     if representation not in REPRESENTATIONS:
         raise ValueError(f"representation: expected one of {list(REPRESENTATIONS)}, got {representation!r}")
-    records = iter_records(n, seed, representation, num_workers, idle_life=idle_life)
+    records = iter_records(n, seed, representation, num_workers, idle_life=idle_life, body_style=body_style)
     if path is None:
         return Corpus.from_records(records, representation)
     return write_corpus(_Sized(records, n), path, representation, progress=progress,
-                        extra_meta={"generator": "being_kit.data.synthetic", "seed": seed, "idle_life": idle_life})
+                        extra_meta={"generator": "being_kit.data.synthetic", "seed": seed, "idle_life": idle_life,
+                                    "body_style": body_style})

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ...motion.skeleton import BONE_LENGTHS, FPS, JOINT_INDEX, MIRROR_PERMUTATION, NUM_JOINTS
+from ...motion.skeleton import BONE_LENGTHS, FPS, JOINT_INDEX, MIRROR_PERMUTATION, NUM_JOINTS, REST_OFFSETS
 
 J = JOINT_INDEX
 DEG = np.pi / 180.0
@@ -25,6 +25,8 @@ SHIN = float(min(BONE_LENGTHS[J["left_ankle"]], BONE_LENGTHS[J["right_ankle"]]))
 FOOT = float(BONE_LENGTHS[J["left_foot"]])
 # the target skeleton's legs differ by about 1 cm; IK uses each side's own bones so planted feet stay planted
 LEG = {s: (float(BONE_LENGTHS[J[f"{s}_knee"]]), float(BONE_LENGTHS[J[f"{s}_ankle"]])) for s in ("left", "right")}
+# (up, forward) metres of each hip joint from the pelvis joint in the neutral rest skeleton (it sits below the pelvis)
+HIP_OFFSET = {s: (float(REST_OFFSETS[J[f"{s}_hip"], 1]), float(REST_OFFSETS[J[f"{s}_hip"], 2])) for s in ("left", "right")}
 FOOT_PITCH_REST = 25 * DEG  # toes below the ankle at rest, as in real capture (ankle ~6 cm above the floor)
 _AXIS = {"x": 0, "y": 1, "z": 2}
 _PERM = np.asarray(MIRROR_PERMUTATION)
@@ -106,6 +108,12 @@ def leg_ik(clip: Clip, side: str, ankle_z, ankle_y, foot_pitch, pelvis_pitch=0.0
     `pelvis_pitch` (forward lean of the root, radians) is compensated so the target is in the heading frame."""
     thigh_len, shin_len = LEG[side]
     dz, dy = np.asarray(ankle_z, float), np.asarray(ankle_y, float)
+    # targets are relative to where the hip joint sits with the pelvis upright; a pitched pelvis swings the hip
+    # joint (below and behind the pelvis joint) about the pelvis, so the leg reaches from there
+    hip_y, hip_z = HIP_OFFSET[side]
+    c, s = np.cos(pelvis_pitch), np.sin(pelvis_pitch)
+    dz = dz - (hip_y * s + hip_z * c - hip_z)
+    dy = dy - (hip_y * c - hip_z * s - hip_y)
     r = np.clip(np.hypot(dz, dy), 0.2, thigh_len + shin_len - 1e-4)
     direction = np.arctan2(-dz, -dy)  # pitch of the hip->ankle line (+ = backwards)
     beta = np.arccos(np.clip((thigh_len**2 + r**2 - shin_len**2) / (2 * thigh_len * r), -1, 1))
@@ -121,4 +129,4 @@ def ankle_from_toe(toe_z, toe_y, foot_pitch) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(toe_z) - FOOT * np.cos(foot_pitch), np.asarray(toe_y) + FOOT * np.sin(foot_pitch)
 
 
-STAND_HEIGHT = THIGH + SHIN + FOOT * np.sin(FOOT_PITCH_REST)  # pelvis above the floor, legs straight
+STAND_HEIGHT = THIGH + SHIN + FOOT * np.sin(FOOT_PITCH_REST)  # hip joints above the floor, legs straight
