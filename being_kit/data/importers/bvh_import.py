@@ -266,8 +266,8 @@ def import_bvh(
     """
     options = BvhImportOptions(scale, up_axis, joint_map)
     paths, base = list_files(files, ".bvh")
-    captions = resolve_captions(captions, base)
     log = ImportLog(on_error)
+    captions = resolve_captions(captions, base, paths=paths, log=log)  # names matching no file go to the log
     workers = min(8, os.cpu_count() or 1) if workers is None else workers
     records = bvh_records(paths, base, captions, split, log, source, options, workers)
     corpus = write_corpus(records, out_path, "humanml263", shard_size=shard_size, progress=progress,
