@@ -59,6 +59,11 @@ class BvhMotion:
     def joints(self, end_sites: bool = False) -> np.ndarray:
         """World joint positions (t, j, 3) in metres by forward kinematics; with `end_sites`, (t, j + e, 3)
         with the end sites appended in joint order."""
+        return self.forward_kinematics(end_sites)[0]
+
+    def forward_kinematics(self, end_sites: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(positions (t, j, 3), global rotations (t, j, 3, 3)); with `end_sites`, (t, j + e, ...) with the end
+        sites appended in joint order, each turned with its joint."""
         t, j = self.num_frames, len(self.joint_names)
         rot = self.local_rotations
         glob = np.empty_like(rot)
@@ -74,9 +79,11 @@ class BvhMotion:
             glob[:, k] = glob[:, p] @ rot[:, k]
             pos[:, k] = pos[:, p] + (glob[:, p] @ off)[..., 0]
         if not end_sites or not self.end_sites:
-            return pos
-        ends = [pos[:, k] + glob[:, k] @ np.asarray(o, dtype=rot.dtype) for k, o in sorted(self.end_sites.items())]
-        return np.concatenate([pos, np.stack(ends, 1)], 1)
+            return pos, glob
+        ends = sorted(self.end_sites.items())
+        end_pos = [pos[:, k] + glob[:, k] @ np.asarray(o, dtype=rot.dtype) for k, o in ends]
+        return (np.concatenate([pos, np.stack(end_pos, 1)], 1),
+                np.concatenate([glob, glob[:, [k for k, _ in ends]]], 1))
 
 
 def _depth_first(parents: list[int]) -> list[int]:

@@ -183,9 +183,14 @@ def test_mirrored_file_is_detected_and_flipped_back(tmp_path):
     swapped = [n.replace("left", "tmp").replace("right", "left").replace("tmp", "right") for n in family_names("cmu")]
     swapped = [n.replace("Left", "Tmp").replace("Right", "Left").replace("Tmp", "Right") for n in swapped]
     write_bvh(tmp_path / "m.bvh", local_rotations=rot, root_positions=root, joint_names=swapped, fps=20)
-    joints, info = bvh_joints_y_up(tmp_path / "m.bvh", BvhImportOptions())
+    joints, info = bvh_joints_y_up(tmp_path / "m.bvh", BvhImportOptions(neutral_torso=False))
     assert info["mirrored"] is True
     np.testing.assert_allclose(joints, mirror_joints(forward_kinematics(root, rot)), atol=1e-5)
+    # with the torso redrawn, each named hip takes its own side's neutral place (the skeleton's hips differ by 1 cm
+    # so that both ankles stand on one floor): the mirror image up to that centimetre
+    redrawn, info = bvh_joints_y_up(tmp_path / "m.bvh", BvhImportOptions())
+    assert info["mirrored"] is True and info["torso"].startswith("neutral")
+    assert np.abs(redrawn - joints).max() < 0.02
 
 
 def test_resampling_interpolates_rotations_so_bones_keep_their_length(tmp_path):

@@ -26,6 +26,7 @@ from ..corpus import Corpus, write_corpus
 from ..schema import MotionRecord
 from ._common import (Captions, ImportLog, Splits, captions_for, list_files, record_id, resample_linear,
                       resample_rotations, resolve_captions, split_for)
+from .retarget import neutral_torso
 from .skeleton_map import SkeletonMapping, check_sides, map_skeleton
 
 # Candidate units (file units per metre) for `scale=None`: metres, centimetres, millimetres, inches, CMU's units.
@@ -137,11 +138,31 @@ def resample_bvh(motion: BvhMotion, fps: float) -> BvhMotion:
                      None if trans is None else resample_linear(trans, motion.fps, fps))
 
 
+def segment_owners(mapping: SkeletonMapping) -> list[int]:
+    """Per SMPL joint, the node whose rotation turns its segment: its source node (the heavier one of a blend)."""
+    return [max(terms, key=lambda term: term[1])[0] for terms in mapping.sources]
+
+
+def _neutral_torso(joints: np.ndarray, rotations: np.ndarray, rest_joints: np.ndarray, rest_standing: bool,
+                   mirrored: bool) -> tuple[np.ndarray, str]:
+    """`retarget.neutral_torso` calibrated on the rest pose when it stands (every rotation the identity there),
+    else on the first standing frame; (joints, what was done) for the import report."""
+    if rest_standing:
+        calib, calib_rot, where = rest_joints, np.broadcast_to(np.eye(3), (NUM_JOINTS, 3, 3)), "rest pose"
+    else:
+        found = next((t for t in range(len(joints)) if is_standing(joints[t])), None)
+        if found is None:
+            return joints, "rig's own (no standing pose to calibrate on)"
+        calib, calib_rot, where = joints[found], rotations[found], f"frame {found}"
+    return neutral_torso(joints, rotations, calib, calib_rot, mirrored), f"neutral (calibrated on the {where})"
+
+
 @dataclass(frozen=True)
 class BvhImportOptions:
     scale: float | None = None  # file units per metre; None: inferred from the body's height
     up_axis: str | None = None  # "y", "z", "-z", ...; None: inferred from the rest pose
     joint_map: dict[str, str] | None = None  # SMPL joint -> BVH joint, for joints the rules get wrong
+    neutral_torso: bool = True  # redraw hips, spine, collars, neck and head where a body has them (`retarget`)
 
     def __post_init__(self):
         if self.up_axis is not None and self.up_axis not in _UP_ROTATIONS:
@@ -160,7 +181,8 @@ def bvh_joints_y_up(path: Path, options: BvhImportOptions) -> tuple[np.ndarray, 
     if resampled.num_frames < 2:
         raise ValueError(f"{path}: {motion.num_frames} frame(s) at {motion.fps:g} fps is {resampled.num_frames} "
                          f"frame(s) at {FPS} fps; need at least 2")
-    joints = mapping.apply(resampled.joints(end_sites=True))  # file units and axes
+    nodes, node_rotations = resampled.forward_kinematics(end_sites=True)
+    joints = mapping.apply(nodes)  # file units and axes
     standing = is_standing(rest_joints)
     frames = joints[:: max(1, len(joints) // 200)]
     up, confidence = infer_up(frames)
@@ -172,13 +194,17 @@ def bvh_joints_y_up(path: Path, options: BvhImportOptions) -> tuple[np.ndarray, 
     up_rot = _UP_ROTATIONS[up]
     y = np.array([0.0, 1.0, 0.0])
     sides_ok = check_sides(poses @ up_rot.T, y)
+    torso = "rig's own"
+    if options.neutral_torso:
+        joints, torso = _neutral_torso(joints, node_rotations[:, segment_owners(mapping)], rest_joints, standing,
+                                       not sides_ok)
     joints = joints / units @ up_rot.T
     if not sides_ok:  # left-handed axes (or swapped side names): flip x back so named-left is the body's left
         joints = joints * np.array([-1.0, 1.0, 1.0])
     unit_name = next((n for n, u in _UNITS.items() if u == units), f"{units:g} per metre")
     info = {"source_fps": motion.fps, "source_frames": motion.num_frames, "units_per_metre": units,
             "units": unit_name, "up_axis": up, "mirrored": not sides_ok,
-            "rest_pose": rest_pose_kind(rest_joints @ up_rot.T, y) if standing else "not standing",
+            "rest_pose": rest_pose_kind(rest_joints @ up_rot.T, y) if standing else "not standing", "torso": torso,
             "joint_map": mapping.describe()}
     return joints, info
 
@@ -226,7 +252,7 @@ def bvh_records(files: list[Path], base: Path | None, captions: Captions, split:
             if problem is not None:
                 log.problem(problem, file=job[0])
                 continue
-            for key in ("units", "up_axis", "rest_pose", "mirrored"):
+            for key in ("units", "up_axis", "rest_pose", "mirrored", "torso"):
                 counts = log.counts.setdefault(f"{key}_counts", {})
                 counts[str(info[key])] = counts.get(str(info[key]), 0) + 1
             key = repr(sorted(info["joint_map"].items()))
@@ -248,6 +274,7 @@ def import_bvh(
     scale: float | None = None,
     up_axis: str | None = None,
     joint_map: dict[str, str] | None = None,
+    neutral_torso: bool = True,
     on_error: str = "raise",
     source: str = "bvh",
     shard_size: int = 10_000,
@@ -259,12 +286,14 @@ def import_bvh(
     captions: a dict id/stem -> captions, a callable path -> captions, a captions file (one `<name><TAB><caption>`
     line per caption), a HumanML3D-style `texts/` folder, or None: the folder's `captions.tsv`, else `<stem>.txt`
     sidecars, else `texts/` beside or above the folder. split: one split for all, a dict or callable, or "auto"
-    (by each file's id: about 85% train, 5% val, 10% test). scale: file units per metre (None: inferred among m, cm, mm, inches and CMU units).
-    up_axis: "y", "z", "-z", ... (None: inferred from the rest pose). joint_map: SMPL joint -> BVH joint for joints
-    the rules get wrong. on_error="skip" imports what it can and lists each skipped file and why in
-    meta.json `extra.import`. workers: processes for folders of 8 files or more (None: one per core, at most 8).
+    (by each file's id: about 85% train, 5% val, 10% test). scale: file units per metre (None: inferred among m, cm,
+    mm, inches and CMU units). up_axis: "y", "z", "-z", ... (None: inferred from the rest pose). joint_map: SMPL
+    joint -> BVH joint for joints the rules get wrong. neutral_torso: redraw the rig's hip, spine, collar, neck and
+    head joints where a body has them, moving with the rig's segments (`retarget`; False keeps the rig's own
+    placement). on_error="skip" imports what it can and lists each skipped file and why in meta.json
+    `extra.import`. workers: processes for folders of 8 files or more (None: one per core, at most 8).
     """
-    options = BvhImportOptions(scale, up_axis, joint_map)
+    options = BvhImportOptions(scale, up_axis, joint_map, neutral_torso)
     paths, base = list_files(files, ".bvh")
     log = ImportLog(on_error)
     captions = resolve_captions(captions, base, paths=paths, log=log)  # names matching no file go to the log
