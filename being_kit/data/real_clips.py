@@ -75,3 +75,29 @@ def classify_real_clips(classifier, corpus) -> list[dict]:
         rows.append({"clip": record.id, "actions": "/".join(actions), "predicted": predicted,
                      "correct": predicted in actions})
     return rows
+
+
+PIECE_FRAMES = 196  # HumanML3D's longest motion (9.8 s at 20 fps), and about the synthetic corpus's 10 s
+MIN_PIECE_FRAMES = 40  # a tail shorter than 2 s is left out (a clip that short stays whole)
+
+
+def clip_pieces(corpus, max_frames: int = PIECE_FRAMES):
+    """The clips of `corpus` cut into consecutive pieces of at most `max_frames` (an in-memory corpus; ids
+    `<clip>@<first frame>`; a tail under 2 s is left out), so that real takes of 15-20 s are measured like the motions a tokenizer is trained and
+    tested on: HumanML3D caps motions at 196 frames, and over a longer take small errors of the root's turning rate
+    add up to a heading that drifts, which a pelvis-aligned MPJPE counts on every joint."""
+    from dataclasses import replace
+
+    from .corpus import Corpus
+
+    if max_frames < MIN_PIECE_FRAMES:
+        raise ValueError(f"max_frames: expected at least {MIN_PIECE_FRAMES}, got {max_frames}")
+    pieces = []
+    for k in range(len(corpus)):
+        record = corpus[k]
+        n = len(record.motion)
+        for a in range(0, n, max_frames):
+            b = min(a + max_frames, n)
+            if b - a >= MIN_PIECE_FRAMES or a == 0:
+                pieces.append(replace(record, id=f"{record.id}@{a}", motion=record.motion[a:b], segments=[]))
+    return Corpus.from_records(pieces, corpus.representation)

@@ -47,3 +47,29 @@ def test_a_folder_that_is_a_file_or_missing_is_named(tmp_path):
         clip_paths(tmp_path / "walk.bvh")
     with pytest.raises(NotADirectoryError, match="nope is missing"):
         clip_paths(tmp_path / "nope")
+
+
+def test_clips_are_cut_into_pieces_of_at_most_196_frames(tmp_path):
+    """Real takes of 15-20 s are measured in pieces as long as HumanML3D's longest motions; a tail under 2 s is
+    left out, a short clip stays whole, and the pieces are the clip's frames in order."""
+    import numpy as np
+
+    from being_kit.data.real_clips import clip_pieces, import_real_clips
+
+    clips = import_real_clips(tmp_path / "real")
+    pieces = clip_pieces(clips)
+    by_clip = {}
+    for k in range(len(pieces)):
+        clip, start = pieces[k].id.split("@")
+        by_clip.setdefault(clip, []).append((int(start), np.asarray(pieces[k].motion)))
+    for k in range(len(clips)):
+        whole = np.asarray(clips[k].motion)
+        got = by_clip[clips[k].id]
+        assert all(len(m) <= 196 for _, m in got)
+        for start, m in got:
+            np.testing.assert_array_equal(m, whole[start:start + len(m)])
+        covered = sum(len(m) for _, m in got)
+        assert len(whole) - covered < 40 and (len(got) == 1 or len(whole) > 196)
+    assert len(pieces) > len(clips)
+    with pytest.raises(ValueError, match="max_frames"):
+        clip_pieces(clips, max_frames=10)
