@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..motion.skeleton import FPS
+from .quiet import quiet_libraries
 
 
 # ---- data ---------------------------------------------------------------------------------------------------------
@@ -264,13 +265,26 @@ class TokenizerInspector(_Dashboard):
         self.status = w.HTML()
         self.player_box = w.VBox()
         self.pick.observe(lambda ch: self.load(int(ch["new"])), names="value")
-        self.set_button.on_click(lambda _: self.set_code(self.step.value, self.slot.value, self.value.value))
-        self.mask_button.on_click(lambda _: self.mask_step(self.step.value))
-        self.reset_button.on_click(lambda _: self.reset())
+        self.set_button.on_click(lambda _: self._try(self.set_code, self.step.value, self.slot.value, self.value.value))
+        self.mask_button.on_click(lambda _: self._try(self.mask_step, self.step.value))
+        self.reset_button.on_click(lambda _: self._try(self.reset))
         self.widget = w.VBox([self.pick, self.player_box,
                               w.HBox([self.step, self.slot, self.value, self.set_button, self.mask_button,
                                       self.reset_button]), self.status])
         self.load(0)
+
+    def _try(self, action, *args) -> None:
+        """A button's action; a bad step, token or code is said in the status line instead of raised into the void
+        (a widget callback's exception only reaches the browser's log)."""
+        try:
+            action(*args)
+        except ValueError as err:
+            self.status.value = f"<small><b>not applied</b>: {html.escape(str(err))}</small>"
+
+    def _select_token(self, step: int, slot: int) -> None:
+        """A token clicked in a timeline fills the step and token fields (and the code field with its code)."""
+        self.step.value, self.slot.value = int(step), int(slot)
+        self.value.value = max(int(self.edited_codes[step, slot]), 0)
 
     def load(self, index: int) -> None:
         record = self.corpus[index]
@@ -318,8 +332,11 @@ class TokenizerInspector(_Dashboard):
 
         motions = [self.features, self.recon, self.edited]
         caps = [f"original: {self.record.texts[0]}", "reconstruction", "edited codes"]
-        self.player = MotionPlayer(motions, captions=caps, fps=self.record.fps,
+        self.player = MotionPlayer(motions, captions=caps, fps=self.record.fps, labels=["original", "reconstruction",
+                                                                                           "edited"],
                                    tokens=[self.codes, self.codes, self.edited_codes])
+        for timeline in self.player.timelines:
+            timeline.on_select(self._select_token)
         self.player_box.children = [self.player.widget]
         n_edit = int((self.edited_codes != self.codes).sum())
         self.status.value = (f"<small>{self.codes.shape[0]} steps x {self.codes.shape[1]} tokens; {n_edit} codes "
@@ -380,10 +397,12 @@ class Playground(_Dashboard):
         self.go.disabled, self.go.description = True, "generating..."  # busy: the old samples keep playing
         self.status.value = f"<small>generating {n} sample(s) for {html.escape(repr(text))}...</small>"
         try:
-            result = generate_motion(self.model, [text] * n, motion_tokenizer=self.motion_tokenizer,
-                                     durations=float(self.duration.value), temperature=float(self.temperature.value),
-                                     top_k=int(self.top_k.value), top_p=float(self.top_p.value), seed=seed,
-                                     guidance_scale=float(self.guidance.value))
+            with quiet_libraries():  # the first prompt loads the sentence encoder: no weight bars under the widgets
+                result = generate_motion(self.model, [text] * n, motion_tokenizer=self.motion_tokenizer,
+                                         durations=float(self.duration.value),
+                                         temperature=float(self.temperature.value), top_k=int(self.top_k.value),
+                                         top_p=float(self.top_p.value), seed=seed,
+                                         guidance_scale=float(self.guidance.value))
         except Exception as err:  # a bad prompt or setting: say it, keep what was playing
             self.status.value = f"<small><b>not generated</b>: {html.escape(str(err))}</small>"
             return self.result
@@ -395,7 +414,8 @@ class Playground(_Dashboard):
         if ok:
             motions = [result.joints[i] for i in ok]
             caps = [f"{text[:40]} | sample {i}, seed {seed}" for i in ok]
-            self.player = MotionPlayer(motions, captions=caps, fps=FPS, tokens=[result.codes[i] for i in ok])
+            self.player = MotionPlayer(motions, captions=caps, fps=FPS, tokens=[result.codes[i] for i in ok],
+                                       labels=[f"sample {i}" for i in ok])
             self.player_box.children = [self.player.widget]  # replaced only once the new players exist
             self._set_picture(motions, caps)
         else:
@@ -423,7 +443,8 @@ def build_playground(model, motion_tokenizer=None, out_dir: str | Path = "playgr
     if isinstance(model, (str, Path)):
         from ..lm import MotionLM
 
-        model = MotionLM.from_pretrained(model)
+        with quiet_libraries():
+            model = MotionLM.from_pretrained(model)
     return Playground(model, motion_tokenizer, out_dir)
 
 
