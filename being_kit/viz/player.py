@@ -289,12 +289,13 @@ class MotionPlayer:
         aspect = self.width / self.config.height
         tan = float(np.tan(np.radians(CAMERA_FOV / 2)))
         across, deep = float(hi[0] - lo[0]) + 0.6, float(hi[2] - lo[2])
-        tall = max(float(hi[1]), 1.8) + 0.5  # the labels float above the heads
+        tall = max(float(hi[1] - lo[1]), 0.8) + 0.5  # the labels float above the heads
         self.camera_distance = float(max(1.1 * tall / (2 * tan), 1.1 * across / (2 * tan * aspect), deep + 1.5))
-        self._target = (float(centre[0]), 0.85, float(centre[2]))
+        self._target = (float(centre[0]), float(lo[1]) + 0.45 * tall, float(centre[2]))
         self._grid_size = float(np.ceil(max(across, deep, 1.8) + 2.0))
         d = self.camera_distance
-        self.camera = p3.PerspectiveCamera(position=(self._target[0] + 0.3 * d, 1.6, self._target[2] + 0.95 * d),
+        self.camera = p3.PerspectiveCamera(position=(self._target[0] + 0.3 * d, self._target[1] + 0.25 * d,
+                                                     self._target[2] + 0.95 * d),
                                            fov=CAMERA_FOV, aspect=aspect, near=0.05, far=200.0)
 
     def _material(self, color: str):
@@ -380,7 +381,8 @@ class MotionPlayer:
         y = float(j[..., 1].max()) + 0.25 + stack * 1.3 * height
         at = np.stack([j[:, 0, 0], np.full(len(j), y), j[:, 0, 2]], -1)
         name = f"m{m}_label"
-        texture = p3.TextTexture(string=text, size=LABEL_FONT_PX, color=LABEL_COLOR, squareTexture=False)
+        texture = p3.TextTexture(string=text, size=LABEL_FONT_PX, color=LABEL_COLOR, squareTexture=False,
+                                 minFilter="LinearFilter")  # no mipmaps: the canvas is not a power of two
         sprite = p3.Sprite(material=p3.SpriteMaterial(map=texture, transparent=True, depthTest=False,
                                                       depthWrite=False),
                            name=name, position=tuple(map(float, at[0])),
@@ -398,11 +400,11 @@ class MotionPlayer:
                            description="play", show_repeat=False)
         self.slider = w.IntSlider(value=0, min=0, max=last, description="frame", continuous_update=True,
                                   style={"description_width": "initial"},
-                                  layout=w.Layout(flex="1 1 260px", min_width="200px"))
+                                  layout=w.Layout(flex="1 1 150px", min_width="150px"))
         self.speed = w.FloatSlider(value=1.0, min=0.1, max=4.0, step=0.1, description="speed", readout_format=".1f",
-                                   style={"description_width": "initial"}, layout=w.Layout(width="210px"))
+                                   style={"description_width": "initial"}, layout=w.Layout(width="190px"))
         self.loop = w.Checkbox(value=True, description="loop", indent=False, layout=w.Layout(width="60px"))
-        self.time_label = w.Label(self._time_text(0), layout=w.Layout(min_width="120px"))
+        self.time_label = w.Label(self._time_text(0), layout=w.Layout(min_width="105px"))
         self._links = [
             w.jslink((self.play, "value"), (self.slider, "value")),  # browser-side clock <-> slider
             w.jsdlink((self.slider, "value"), (self.action, "time")),  # slider -> pose, in the browser
@@ -434,10 +436,9 @@ class MotionPlayer:
         for m, codes in enumerate(self.tokens):
             if codes is None:
                 continue
-            name = self.label_texts[m] or f"motion {m}"
-            tl = TokenTimeline(codes, num_frames=len(self.joints[m]), width=self.width,
-                               label=name + (f": {self.captions[m]}" if self.captions[m] and
-                                             self.captions[m] != name else ""))
+            name, caption = self.label_texts[m] or f"motion {m}", self.captions[m]
+            title = caption if caption.startswith(name) else f"{name}: {caption}" if caption else name
+            tl = TokenTimeline(codes, num_frames=len(self.joints[m]), width=self.width, label=title)
             self._links.append(w.jsdlink((self.slider, "value"), (tl.action, "time")))
             self.slider.observe(lambda ch, tl=tl: tl.show_frame(int(ch["new"])), names="value")
             tl.on_select(lambda step, slot, tl=tl: self._jump_to_step(tl, step))
@@ -454,8 +455,10 @@ class MotionPlayer:
             where = {"side_by_side": ["left", "centre", "right"][min(m, 2)] if len(self.captions) <= 3 else f"#{m}",
                      "overlay": "overlaid"}[self.layout] if len(self.captions) > 1 else ""
             text = cap or "(no caption)"
-            rows.append(f'<div><span style="display:inline-block;width:10px;height:10px;background:{chip};'
-                        f'margin-right:6px"></span><b>{m}</b> {where} ({len(self.joints[m])} frames): {html.escape(text)}</div>')
+            name = f" <i>{html.escape(self.label_texts[m])}</i>" if self.label_texts[m] else ""
+            rows.append(f'<div style="line-height:1.4"><span style="display:inline-block;width:10px;height:10px;'
+                        f'background:{chip};margin-right:6px"></span><b>{m}</b>{name} {where} '
+                        f'({len(self.joints[m])} frames): {html.escape(text)}</div>')
         return "".join(rows)
 
     def _assemble(self):

@@ -64,7 +64,7 @@ class TokenTimeline:
         image = np.concatenate([code_colors(self.codes), np.full((k, s, 1), 255, np.uint8)], -1)
         texture = p3.DataTexture(data=image[::-1].copy(), format="RGBAFormat", type="UnsignedByteType",
                                  magFilter="NearestFilter", minFilter="NearestFilter")
-        strip = p3.Mesh(p3.PlaneGeometry(width=float(s), height=float(k)), p3.MeshBasicMaterial(map=texture),
+        self.strip = strip = p3.Mesh(p3.PlaneGeometry(width=float(s), height=float(k)), p3.MeshBasicMaterial(map=texture),
                         position=(s / 2, k / 2, 0.0), name="codes")
         cursor = p3.Mesh(p3.PlaneGeometry(width=1.0, height=float(k) + 0.4),
                          p3.MeshBasicMaterial(color="#000000", transparent=True, opacity=0.35),
@@ -105,8 +105,9 @@ class TokenTimeline:
         return int(np.clip(np.floor(u * s), 0, s - 1)), int(np.clip(np.floor((1.0 - v) * k), 0, k - 1))
 
     def _on_pick(self, change: dict) -> None:
-        if not self.picker.picked:
-            return  # a click beside the strip
+        if self.picker.object is None:
+            return  # a click beside the strip (the browser sends object, point and uv together; `picked` stays
+            # empty unless the picker's `all` is set)
         self.select(*self.cell_at(*change["new"]))
 
     def on_select(self, callback) -> None:

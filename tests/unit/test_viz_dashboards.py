@@ -99,7 +99,7 @@ def test_inspector_fills_step_and_token_from_a_click_and_says_what_a_bad_edit_is
     assert ins.player.label_texts == ["original", "reconstruction", "edited"]
     edited = ins.player.timelines[2]
     with edited.picker.hold_trait_notifications():  # a click on step 2 of the edited codes' strip
-        edited.picker.picked = [{}]
+        edited.picker.object = edited.strip
         edited.picker.uv = ((2 + 0.5) / len(ins.codes), 0.5)
     assert (ins.step.value, ins.slot.value) == (2, 0) and ins.value.value == int(ins.edited_codes[2, 0])
     assert ins.player.frame == edited.first_frame(2)

@@ -187,14 +187,14 @@ def test_clicking_a_token_selects_it_and_the_player_jumps_there():
     tl.on_select(lambda step, slot: seen.append((step, slot)))
     assert tl.cell_at(0.0, 0.99) == (0, 0) and tl.cell_at(0.999, 0.01) == (9, 1) and tl.cell_at(0.35, 0.3) == (3, 1)
     with tl.picker.hold_trait_notifications():  # what the browser sends on a click: one message, several traits
-        tl.picker.picked = [{"uv": [0.35, 0.3]}]
+        tl.picker.object, tl.picker.point = tl.strip, (3.5, 0.3, 0.0)
         tl.picker.uv = (0.35, 0.3)
     assert tl.selected == (3, 1) and seen == [(3, 1)]
     assert p.frame == 12 and tl.step_at(p.frame) == 3  # the first frame of step 3
     assert tl.selection.visible and tl.selection.position == (3.0, 0.0, 0.0)
     assert "selected: step 3, token 1 = <code>23</code>" in tl.label.value
     with tl.picker.hold_trait_notifications():  # a click beside the strip picks nothing
-        tl.picker.picked = []
+        tl.picker.object = None
         tl.picker.uv = (0.9, 0.9)
     assert tl.selected == (3, 1) and len(seen) == 1
     with pytest.raises(ValueError, match="step"):
