@@ -366,7 +366,7 @@ class Playground(_Dashboard):
         self.model = model
         self.motion_tokenizer = motion_tokenizer
         self.out_dir = Path(out_dir)
-        named = {"style": {"description_width": "80px"}}  # room for "temperature": no cut-off names
+        named = {"style": {"description_width": "95px"}}  # room for "temperature": no cut-off names
         self.prompt = w.Text(value="a person walks forward and waves", description="prompt",
                              layout=w.Layout(width="60%"), **named)
         self.samples = w.IntSlider(value=2, min=1, max=4, description="samples", **named)

@@ -8,7 +8,11 @@ Why it is built this way (each point measured in JupyterLab 4 under headless Chr
   the action's own time scale is 0, so the three.js mixer just evaluates the pose at the linked frame on every
   render. Play, pause, loop, scrubbing and the timeline highlight all run in the browser with no Python round trip
   per frame; speed changes the Play interval (one message per change).
-- Lights live in the Scene (as children of the camera they log `t.on is not a function`).
+- Lights live in the Scene: a sky/ground light and directional lights on three sides, each with an explicit shadow
+  model (pythreejs leaves it "uninitialized", and the browser then logs "Error setting state: t.on is not a function"
+  once per light). Materials have metalness 0, so no side of a figure renders black.
+- Each figure carries a label (a text sprite drawn on top, following the pelvis), a head ball with a nose and an arrow
+  on the ground where it faces (`pose_cues`, as in the static pictures).
 
 The widget takes plain arrays and builds its scene graph in Python, so tests inspect it without a browser.
 """
@@ -22,13 +26,16 @@ from typing import Any
 import numpy as np
 
 from ..motion.rotations import quat_between
-from ..motion.skeleton import FPS
+from ..motion.skeleton import FPS, JOINT_INDEX
 from .inputs import as_captions, as_joint_list, as_token_list
 from .pose_cues import HEAD_RADIUS, facing_directions, head_positions
 from .style import BACKGROUND, BONES, GROUND, MOTION_TINTS, TRAJECTORY, bone_colors, joint_colors, part_color
 
 LAYOUTS = ("side_by_side", "overlay")
 CAMERA_FOV = 40.0  # degrees, vertical
+CAMERA_DIRECTION = np.array([0.3, 0.35, 0.95])  # from the scene towards the camera: 3/4 front, a little above
+CAMERA_MARGIN = 0.88  # share of the view the scene may fill
+LABEL_ROOM = 0.55  # m above the highest joint kept in view for the labels
 ARROW_START, ARROW_SHAFT, ARROW_HEAD = 0.12, 0.22, 0.14  # m: the facing arrow on the ground, from the pelvis
 ARROW_COLOR = "#333333"  # as the static pictures' arrow
 NOSE_COLOR = "#FFFFFF"
@@ -134,6 +141,30 @@ def label_aspect(text: str) -> float:
     """Width / height of a label's canvas (pythreejs's TextTexture: text width + 2 by font size + 2 pixels), from
     an average sans-serif character width of 0.55 em; a wrong guess only stretches the text a little."""
     return (0.55 * LABEL_FONT_PX * max(len(text), 1) + 2) / (LABEL_FONT_PX + 2)
+
+
+def fit_camera(points: np.ndarray, direction: np.ndarray, aspect: float, fov: float = CAMERA_FOV,
+               margin: float = CAMERA_MARGIN, min_distance: float = 2.5) -> tuple[np.ndarray, float]:
+    """(target (3,), distance) of a perspective camera looking along -`direction` that shows all `points` (n, 3)
+    within `margin` of the view, as close as it can, with their picture centred (a few rounds of re-centring)."""
+    back = direction / np.linalg.norm(direction)  # from the target towards the camera
+    right = np.cross(_Y, back)
+    right /= np.linalg.norm(right)
+    up = np.cross(back, right)
+    tan_v = float(np.tan(np.radians(fov / 2))) * margin
+    tan_h = tan_v * aspect
+    target = (points.min(0) + points.max(0)) / 2
+    for _ in range(4):
+        rel = points - target
+        x, y, z = rel @ right, rel @ up, rel @ back
+        # a point is in view when |x| <= tan_h * (d - z) and |y| <= tan_v * (d - z)
+        d = float(max(np.max(np.abs(x) / tan_h + z), np.max(np.abs(y) / tan_v + z), min_distance))
+        sx, sy = x / (d - z), y / (d - z)  # where each point lands, as a share of the view's half-extent
+        target = target + (sx.max() + sx.min()) / 2 * d * right + (sy.max() + sy.min()) / 2 * d * up
+    rel = points - target
+    x, y, z = rel @ right, rel @ up, rel @ back
+    d = float(max(np.max(np.abs(x) / tan_h + z), np.max(np.abs(y) / tan_v + z), min_distance))
+    return target, d
 
 
 def _position_track(name: str, times: np.ndarray, values: np.ndarray):
@@ -280,23 +311,22 @@ class MotionPlayer:
         self.action.play()  # starts the browser render loop that evaluates the pose at `time`
 
     def _place_camera(self, placed: list[np.ndarray]) -> None:
-        """A camera 3/4 from the front that fits every motion's whole path, at the player's aspect."""
+        """A camera 3/4 from the front and a little above, as close as it can be while the joints of every frame (and
+        room for the labels over the heads) stay inside the view, at the player's aspect."""
         import pythreejs as p3
 
-        all_j = np.concatenate(placed, 0).reshape(-1, 3)
-        lo, hi = all_j.min(0), all_j.max(0)
-        centre = (lo + hi) / 2
-        aspect = self.width / self.config.height
-        tan = float(np.tan(np.radians(CAMERA_FOV / 2)))
-        across, deep = float(hi[0] - lo[0]) + 0.6, float(hi[2] - lo[2])
-        tall = max(float(hi[1] - lo[1]), 0.8) + 0.5  # the labels float above the heads
-        self.camera_distance = float(max(1.1 * tall / (2 * tan), 1.1 * across / (2 * tan * aspect), deep + 1.5))
-        self._target = (float(centre[0]), float(lo[1]) + 0.45 * tall, float(centre[2]))
-        self._grid_size = float(np.ceil(max(across, deep, 1.8) + 2.0))
-        d = self.camera_distance
-        self.camera = p3.PerspectiveCamera(position=(self._target[0] + 0.3 * d, self._target[1] + 0.25 * d,
-                                                     self._target[2] + 0.95 * d),
-                                           fov=CAMERA_FOV, aspect=aspect, near=0.05, far=200.0)
+        step = max(1, self.num_frames // 60)  # about 60 poses per motion bound it well enough
+        joints = np.concatenate([j[::step] for j in placed], 0)  # (t', 22, 3)
+        heads = joints[:, JOINT_INDEX["head"]] + np.array([0.0, LABEL_ROOM, 0.0])  # room for the labels
+        points = np.concatenate([joints.reshape(-1, 3), heads], 0)
+        lo, hi = points.min(0), points.max(0)
+        centre, d = fit_camera(points, CAMERA_DIRECTION, self.width / self.config.height)
+        self.camera_distance = d
+        self._target = tuple(float(v) for v in centre)
+        self._grid_size = float(np.ceil(max(hi[0] - lo[0], hi[2] - lo[2], 1.8) + 2.0))
+        back = CAMERA_DIRECTION / np.linalg.norm(CAMERA_DIRECTION)
+        self.camera = p3.PerspectiveCamera(position=tuple(float(v) for v in centre + d * back), fov=CAMERA_FOV,
+                                           aspect=self.width / self.config.height, near=0.05, far=200.0)
 
     def _material(self, color: str):
         import pythreejs as p3

