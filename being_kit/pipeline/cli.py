@@ -104,7 +104,7 @@ def headline_summary(run_dir: Path, notebooks_dir: Path) -> str:
             lines.append("    (FID and R-Precision from evaluator B, trained on this run's corpus: they compare runs "
                          "with each other, not with published HumanML3D figures, which need evaluator = \"guo\")")
         elif metrics.get("evaluator") == "guo" and any(k.startswith("fid") for k in metrics):
-            lines.append("    (FID and R-Precision from evaluator A, the published HumanML3D evaluator: comparable with "
-                         "published figures when this run's corpus is HumanML3D itself)")
+            lines.append("    (FID and R-Precision from evaluator A, the published HumanML3D evaluator: comparable "
+                         "with published figures when this run's corpus is HumanML3D itself)")
     lines.append(f"  every figure: {run_dir}/NN_name.metrics.json, and one line per run in executions/index.jsonl")
     return "\n".join(lines)

@@ -198,8 +198,9 @@ class MotionPlayer:
     `MotionRecord` (features are converted on the fly). captions: one per motion. fps: frames per second of the data.
     tokens: codes (steps, tokens_per_step) per motion (or one array for the first) -> a token timeline under the player.
     layout: "side_by_side" or "overlay" (e.g. ground truth vs reconstruction). labels: names drawn over the figures
-    (default `default_labels`: "original", "sample 1", a short caption; "" draws none). body_model_dir: SMPL-X folder for the
-    mesh view (else $BEING_KIT_SMPLX_DIR); when files are missing a message names them and the skeleton still plays.
+    (default `default_labels`: "original", "sample 1", a short caption; "" draws none). body_model_dir: SMPL-X folder
+    for the mesh view (else $BEING_KIT_SMPLX_DIR); when files are missing a message names them and the skeleton still
+    plays.
 
     Attributes built in Python (inspectable in tests): `scene`, `bone_meshes` / `joint_meshes` (lists per motion),
     `clip`, `action`, `play`, `slider`, `speed`, `loop`, `renderer`, `timelines`, `widget`, and per motion `heads`,
@@ -374,8 +375,8 @@ class MotionPlayer:
         cue_color = ARROW_COLOR if m == 0 else MOTION_TINTS[m % len(MOTION_TINTS)]
         head = p3.Mesh(self._geometry["head"], self._material(head_color), name=f"m{m}_head",
                        position=tuple(map(float, centre[0])))
-        ring = p3.Mesh(self._geometry["nose"], self._material(NOSE_COLOR), name=f"m{m}_nose",
-                       position=tuple(map(float, nose[0])))
+        nose_ball = p3.Mesh(self._geometry["nose"], self._material(NOSE_COLOR), name=f"m{m}_nose",
+                           position=tuple(map(float, nose[0])))
         forward = facing_directions(j)
         ground = np.stack([j[:, 0, 0], np.full(len(j), 0.02), j[:, 0, 2]], -1)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -394,9 +395,9 @@ class MotionPlayer:
                    _position_track(f"m{m}_arrow_head", times, head_at),
                    p3.QuaternionKeyframeTrack(name=f"m{m}_arrow_head.quaternion", times=times, values=q.ravel())]
         self.heads.append(head)
-        self.noses.append(ring)
+        self.noses.append(nose_ball)
         self.arrows.append((shaft, tip))
-        return [head, ring, shaft, tip]
+        return [head, nose_ball, shaft, tip]
 
     def _label(self, m: int, j: np.ndarray, tracks: list) -> list:
         """A text sprite over motion m that follows its pelvis (always drawn on top, always facing the camera)."""

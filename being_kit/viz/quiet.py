@@ -3,10 +3,11 @@ vector-quantize-pytorch's log lines.
 
 Loading a model prints "Loading weights: 100%|...|" bars (transformers 5 draws one for every `from_pretrained`, the
 language model's and the MiniLM sentence encoder's), a VQ codebook's first forward logs its k-means initialisation
-(loguru), and a dashboard shows whatever its callbacks print right under its widgets. `quiet_libraries()` turns those bars and transformers' warnings off for the duration of a block and puts
-the previous settings back afterwards, so a user's own cells keep theirs. (The environment variable
-HF_HUB_DISABLE_PROGRESS_BARS does the same for a whole process, but only when set before the libraries are imported:
-the pipeline sets it for its kernels, `pipeline.runner.KERNEL_ENV`; a running kernel needs these calls.)
+(loguru), and a dashboard shows whatever its callbacks print right under its widgets. `quiet_libraries()` turns
+those bars and transformers' warnings off for the duration of a block and puts the previous settings back
+afterwards, so a user's own cells keep theirs. (The environment variable HF_HUB_DISABLE_PROGRESS_BARS does the same
+for a whole process, but only when set before the libraries are imported: the pipeline sets it for its kernels,
+`pipeline.runner.KERNEL_ENV`; a running kernel needs these calls.)
 """
 from __future__ import annotations
 

@@ -64,8 +64,8 @@ class TokenTimeline:
         image = np.concatenate([code_colors(self.codes), np.full((k, s, 1), 255, np.uint8)], -1)
         texture = p3.DataTexture(data=image[::-1].copy(), format="RGBAFormat", type="UnsignedByteType",
                                  magFilter="NearestFilter", minFilter="NearestFilter")
-        self.strip = strip = p3.Mesh(p3.PlaneGeometry(width=float(s), height=float(k)), p3.MeshBasicMaterial(map=texture),
-                        position=(s / 2, k / 2, 0.0), name="codes")
+        self.strip = strip = p3.Mesh(p3.PlaneGeometry(width=float(s), height=float(k)),
+                                     p3.MeshBasicMaterial(map=texture), position=(s / 2, k / 2, 0.0), name="codes")
         cursor = p3.Mesh(p3.PlaneGeometry(width=1.0, height=float(k) + 0.4),
                          p3.MeshBasicMaterial(color="#000000", transparent=True, opacity=0.35),
                          position=(0.5, k / 2, 0.1), name="cursor")
