@@ -43,6 +43,7 @@ class MotionLM:
         tok = AutoTokenizer.from_pretrained(directory)
         kwargs = {"dtype": dtype} if dtype is not None else {}
         model = AutoModelForCausalLM.from_pretrained(directory, **kwargs)
+        model.loss_type = model.loss_type or "ForCausalLM"  # GPT2LMHeadModel's name maps to no loss: warned per rank
         model.eval()
         from .conditioning import TextCondition
 

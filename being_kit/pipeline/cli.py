@@ -26,7 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m being_kit.pipeline",
         description="Run notebooks/NN_*.ipynb in order through papermill into executions/<run-id>/.",
     )
-    p.add_argument("--profile", help="tiny | cpu | a800, or a path to a .toml file (default on --resume: the run's own)")
+    p.add_argument("--profile", help="tiny | cpu | gpu | a800 (profiles/<name>.toml), or a path to a .toml file "
+                                     "(default on --resume: the run's own)")
     p.add_argument("--run-id", help="name of the run folder (default <YYYYmmdd-HHMMSS>-<profile>)")
     p.add_argument("--resume", metavar="RUN_ID", help="continue a run from its first notebook that did not succeed")
     p.add_argument("--only", help="comma-separated notebook numbers or names to run, e.g. 01,02")
@@ -102,5 +103,8 @@ def headline_summary(run_dir: Path, notebooks_dir: Path) -> str:
         if metrics.get("evaluator") == "builtin" and any(k.startswith("fid") for k in metrics):
             lines.append("    (FID and R-Precision from evaluator B, trained on this run's corpus: they compare runs "
                          "with each other, not with published HumanML3D figures, which need evaluator = \"guo\")")
+        elif metrics.get("evaluator") == "guo" and any(k.startswith("fid") for k in metrics):
+            lines.append("    (FID and R-Precision from evaluator A, the published HumanML3D evaluator: comparable "
+                         "with published figures when this run's corpus is HumanML3D itself)")
     lines.append(f"  every figure: {run_dir}/NN_name.metrics.json, and one line per run in executions/index.jsonl")
     return "\n".join(lines)

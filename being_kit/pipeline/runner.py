@@ -37,7 +37,7 @@ KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
 # Text progress bars (tqdm.std, e.g. in training processes a notebook launches) are off in pipeline runs unless the
 # caller set TQDM_DISABLE: nobody watches them and they fill executed copies with redraws. tqdm.notebook widgets
 # ignore the variable, so notebooks also take a `progress` parameter that the profiles turn off.
-KERNEL_ENV = {"TQDM_DISABLE": "1"}
+KERNEL_ENV = {"TQDM_DISABLE": "1", "HF_HUB_DISABLE_PROGRESS_BARS": "1"}  # the second: transformers' weight bars
 # Kernels are stopped with "immediate" shutdown once every cell has run and its outputs are saved: the graceful
 # default waits, polling, for the kernel to exit, which took about 3 s on one run in four here (0.7 s otherwise).
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

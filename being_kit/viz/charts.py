@@ -212,8 +212,8 @@ def plot_training_log(
             ax.set_yscale("log")
         ax.set(title=key, xlabel="step")
         ax.grid(alpha=0.3)
-        if len(splits) > 1 or smooth > 0:
-            ax.legend(fontsize=8)
+        if (len(splits) > 1 or smooth > 0) and ax.get_legend_handles_labels()[0]:  # a live plot's first draw
+            ax.legend(fontsize=8)  # can come before any point: no empty legend (matplotlib warns about one)
     return fig
 
 

@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..motion.skeleton import FPS
+from .quiet import quiet_libraries
 
 
 # ---- data ---------------------------------------------------------------------------------------------------------
@@ -169,9 +170,9 @@ class Explorer(_Dashboard):
         self.length = w.IntRangeSlider(value=(lo, hi), min=lo, max=max(hi, lo + 1), description="frames")
         self.source = w.Dropdown(options=["all", *sorted(set(map(str, corpus.sources)))], description="source")
         self.split = w.Dropdown(options=["all", *sorted(set(map(str, corpus.splits)))], description="split")
-        self.results = w.Select(options=[], rows=12, layout=w.Layout(width="340px"))
+        self.results = w.Select(options=[], rows=12, layout=w.Layout(width="100%"))
         self.count = w.HTML()
-        self.caption_box = w.HTML(layout=w.Layout(width="320px"))
+        self.caption_box = w.HTML(layout=w.Layout(width="100%"))
         self.player_box = w.VBox()
         for control in (self.query, self.length, self.source, self.split):
             control.observe(lambda _: self.search(), names="value")
@@ -179,7 +180,8 @@ class Explorer(_Dashboard):
         self.player = None
         self.widget = w.VBox([
             w.HBox([self.query, self.length]), w.HBox([self.source, self.split, self.count]),
-            w.HBox([self.results, self.player_box, self.caption_box]),
+            w.HBox([w.VBox([self.results, self.caption_box], layout=w.Layout(width="430px")), self.player_box],
+                   layout=w.Layout(flex_flow="row wrap")),  # the player moves under the list in a narrow notebook
         ])
         self.search()
 
@@ -216,7 +218,7 @@ class Explorer(_Dashboard):
         record = self.corpus[index]
         caption = matching_caption(list(record.texts), self.query.value)
         self.player = MotionPlayer(record, captions=[caption], fps=record.fps)
-        self.caption_box.value = caption_html(record, self.query.value)
+        self.caption_box.value = f'<div style="line-height:1.35">{caption_html(record, self.query.value)}</div>'
         self.player_box.children = [self.player.widget]
         self._set_picture([self.player.joints[0]], [caption])
         return self.player
@@ -264,20 +266,34 @@ class TokenizerInspector(_Dashboard):
         self.status = w.HTML()
         self.player_box = w.VBox()
         self.pick.observe(lambda ch: self.load(int(ch["new"])), names="value")
-        self.set_button.on_click(lambda _: self.set_code(self.step.value, self.slot.value, self.value.value))
-        self.mask_button.on_click(lambda _: self.mask_step(self.step.value))
-        self.reset_button.on_click(lambda _: self.reset())
+        self.set_button.on_click(lambda _: self._try(self.set_code, self.step.value, self.slot.value, self.value.value))
+        self.mask_button.on_click(lambda _: self._try(self.mask_step, self.step.value))
+        self.reset_button.on_click(lambda _: self._try(self.reset))
         self.widget = w.VBox([self.pick, self.player_box,
                               w.HBox([self.step, self.slot, self.value, self.set_button, self.mask_button,
                                       self.reset_button]), self.status])
         self.load(0)
 
+    def _try(self, action, *args) -> None:
+        """A button's action; a bad step, token or code is said in the status line instead of raised into the void
+        (a widget callback's exception only reaches the browser's log)."""
+        try:
+            action(*args)
+        except ValueError as err:
+            self.status.value = f"<small><b>not applied</b>: {html.escape(str(err))}</small>"
+
+    def _select_token(self, step: int, slot: int) -> None:
+        """A token clicked in a timeline fills the step and token fields (and the code field with its code)."""
+        self.step.value, self.slot.value = int(step), int(slot)
+        self.value.value = max(int(self.edited_codes[step, slot]), 0)
+
     def load(self, index: int) -> None:
         record = self.corpus[index]
         self.record = record
         self.features = np.asarray(record.motion, np.float32)
-        self.codes = encode_motion(self.tokenizer, self.features)
-        self.recon = decode_codes(self.tokenizer, self.codes)
+        with quiet_libraries():  # a fresh VQ codebook logs its k-means start at the first motion
+            self.codes = encode_motion(self.tokenizer, self.features)
+            self.recon = decode_codes(self.tokenizer, self.codes)
         self.edited_codes = self.codes.copy()
         self.edited = self.recon
         self.refresh()
@@ -318,8 +334,11 @@ class TokenizerInspector(_Dashboard):
 
         motions = [self.features, self.recon, self.edited]
         caps = [f"original: {self.record.texts[0]}", "reconstruction", "edited codes"]
-        self.player = MotionPlayer(motions, captions=caps, fps=self.record.fps,
+        self.player = MotionPlayer(motions, captions=caps, fps=self.record.fps, labels=["original", "reconstruction",
+                                                                                           "edited"],
                                    tokens=[self.codes, self.codes, self.edited_codes])
+        for timeline in self.player.timelines:
+            timeline.on_select(self._select_token)
         self.player_box.children = [self.player.widget]
         n_edit = int((self.edited_codes != self.codes).sum())
         self.status.value = (f"<small>{self.codes.shape[0]} steps x {self.codes.shape[1]} tokens; {n_edit} codes "
@@ -347,17 +366,18 @@ class Playground(_Dashboard):
         self.model = model
         self.motion_tokenizer = motion_tokenizer
         self.out_dir = Path(out_dir)
+        named = {"style": {"description_width": "95px"}}  # room for "temperature": no cut-off names
         self.prompt = w.Text(value="a person walks forward and waves", description="prompt",
-                             layout=w.Layout(width="60%"))
-        self.samples = w.IntSlider(value=2, min=1, max=4, description="samples")
-        self.temperature = w.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.05, description="temperature")
-        self.top_k = w.IntSlider(value=0, min=0, max=200, description="top k")
-        self.top_p = w.FloatSlider(value=1.0, min=0.05, max=1.0, step=0.05, description="top p")
-        self.duration = w.FloatSlider(value=4.0, min=1.0, max=10.0, step=0.5, description="seconds")
+                             layout=w.Layout(width="60%"), **named)
+        self.samples = w.IntSlider(value=2, min=1, max=4, description="samples", **named)
+        self.temperature = w.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.05, description="temperature", **named)
+        self.top_k = w.IntSlider(value=0, min=0, max=200, description="top k", **named)
+        self.top_p = w.FloatSlider(value=1.0, min=0.05, max=1.0, step=0.05, description="top p", **named)
+        self.duration = w.FloatSlider(value=4.0, min=1.0, max=10.0, step=0.5, description="seconds", **named)
         self.guidance = w.FloatSlider(value=1.0, min=1.0, max=5.0, step=0.25, description="guidance",
                                       tooltip="classifier-free guidance scale (1: off; for models trained with "
-                                              "caption_dropout > 0)")
-        self.seed = w.IntText(value=0, description="seed")
+                                              "caption_dropout > 0)", **named)
+        self.seed = w.IntText(value=0, description="seed", layout=w.Layout(width="200px"), **named)
         self.go = w.Button(description="generate", button_style="primary")
         self.export_button = w.Button(description="export")
         self.status = w.HTML()
@@ -380,10 +400,12 @@ class Playground(_Dashboard):
         self.go.disabled, self.go.description = True, "generating..."  # busy: the old samples keep playing
         self.status.value = f"<small>generating {n} sample(s) for {html.escape(repr(text))}...</small>"
         try:
-            result = generate_motion(self.model, [text] * n, motion_tokenizer=self.motion_tokenizer,
-                                     durations=float(self.duration.value), temperature=float(self.temperature.value),
-                                     top_k=int(self.top_k.value), top_p=float(self.top_p.value), seed=seed,
-                                     guidance_scale=float(self.guidance.value))
+            with quiet_libraries():  # the first prompt loads the sentence encoder: no weight bars under the widgets
+                result = generate_motion(self.model, [text] * n, motion_tokenizer=self.motion_tokenizer,
+                                         durations=float(self.duration.value),
+                                         temperature=float(self.temperature.value), top_k=int(self.top_k.value),
+                                         top_p=float(self.top_p.value), seed=seed,
+                                         guidance_scale=float(self.guidance.value))
         except Exception as err:  # a bad prompt or setting: say it, keep what was playing
             self.status.value = f"<small><b>not generated</b>: {html.escape(str(err))}</small>"
             return self.result
@@ -394,8 +416,9 @@ class Playground(_Dashboard):
         self.status.value = "<small>" + ", ".join(f"sample {i}: {s}" for i, s in enumerate(result.status)) + "</small>"
         if ok:
             motions = [result.joints[i] for i in ok]
-            caps = [f"{text[:40]} | sample {i}, seed {seed}" for i in ok]
-            self.player = MotionPlayer(motions, captions=caps, fps=FPS, tokens=[result.codes[i] for i in ok])
+            caps = [f"{text[:60]} (seed {seed}, row {i})" for i in ok]
+            self.player = MotionPlayer(motions, captions=caps, fps=FPS, tokens=[result.codes[i] for i in ok],
+                                       labels=[f"sample {i}" for i in ok])
             self.player_box.children = [self.player.widget]  # replaced only once the new players exist
             self._set_picture(motions, caps)
         else:
@@ -423,7 +446,8 @@ def build_playground(model, motion_tokenizer=None, out_dir: str | Path = "playgr
     if isinstance(model, (str, Path)):
         from ..lm import MotionLM
 
-        model = MotionLM.from_pretrained(model)
+        with quiet_libraries():
+            model = MotionLM.from_pretrained(model)
     return Playground(model, motion_tokenizer, out_dir)
 
 

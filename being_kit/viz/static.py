@@ -30,9 +30,10 @@ from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Polygon
 
-from ..motion.skeleton import FPS, JOINT_INDEX
+from ..motion.skeleton import FPS
 from .charts import figure_png
 from .inputs import as_captions, as_joint_list, as_token_list
+from .pose_cues import HEAD_RADIUS, facing_directions, head_positions
 from .style import BONES, GROUND, MOTION_TINTS, TRAJECTORY, bone_colors, part_color
 
 LAYOUTS = ("side_by_side", "overlay")  # as the player's
@@ -45,14 +46,11 @@ VIEW_ELEVATION = 22.0  # degrees above the ground
 VIEW_TURN = 40.0  # degrees the camera stands off the first motion's facing (3/4 front view)
 GROUND_HALF = 0.5  # m, half-side of the ground patch under the pelvis (grown for a lying body)
 GRID_STEP = 0.5  # m, spacing of the world-fixed ground lines
-HEAD_RADIUS = 0.1  # m
 ARROW_LENGTH = 0.5  # m, the facing arrow on the ground
 BONE_WIDTH = 2.6  # points
 GROUND_FILL = "#F3F3F3"
 ARROW_COLOR = "#333333"
 _UP = np.array([0.0, 1.0, 0.0])
-_HEAD, _NECK, _SPINE3, _LEFT_HIP, _RIGHT_HIP = (JOINT_INDEX[n] for n in ("head", "neck", "spine3", "left_hip",
-                                                                        "right_hip"))
 
 
 def key_frames(num_total: int, num_frames: int | None = None, fps: float = FPS) -> np.ndarray:
@@ -64,14 +62,6 @@ def key_frames(num_total: int, num_frames: int | None = None, fps: float = FPS) 
     if num_frames < 1:
         raise ValueError(f"num_frames: expected >= 1, got {num_frames}")
     return np.unique(np.linspace(0, num_total - 1, num_frames).round().astype(int))
-
-
-def facing_directions(joints: np.ndarray) -> np.ndarray:
-    """(t, 22, 3) joints -> (t, 3) unit forward directions on the ground, from the hips' left-right axis."""
-    across = joints[:, _LEFT_HIP] - joints[:, _RIGHT_HIP]
-    forward = np.stack([-across[:, 2], np.zeros(len(across)), across[:, 0]], -1)  # across x up
-    norm = np.linalg.norm(forward, axis=-1, keepdims=True)
-    return np.where(norm > 1e-6, forward / np.maximum(norm, 1e-6), np.array([0.0, 0.0, 1.0]))
 
 
 @dataclass(frozen=True)
@@ -133,12 +123,9 @@ class _Scene:
         return np.stack([a + h * (sr * r + sb * b) for sr, sb in ((-1, -1), (1, -1), (1, 1), (-1, 1))])
 
     def head(self, m: int, f: int) -> tuple[np.ndarray, np.ndarray]:
-        """(centre of the head circle, its nose dot). The skeleton's head joint sits at the face, forward of the neck
-        (`TARGET_OFFSETS`), so the circle rises from between the two along the spine and the nose shows the facing."""
-        pose = self.joints[m][f]
-        up, ahead = pose[_NECK] - pose[_SPINE3], pose[_HEAD] - pose[_NECK]
-        centre = (pose[_NECK] + pose[_HEAD]) / 2 + 0.9 * HEAD_RADIUS * up / max(np.linalg.norm(up), 1e-6)
-        return centre, centre + 0.6 * HEAD_RADIUS * ahead / max(np.linalg.norm(ahead), 1e-6)
+        """(centre of the head circle, its nose dot) of motion m at frame f (`pose_cues.head_positions`)."""
+        centre, nose = head_positions(self.joints[m][f][None])
+        return centre[0], nose[0]
 
     def fit_aspect(self, lo_ratio: float = 0.9, hi_ratio: float = 2.1) -> float:
         """Panel height / width, clamped; the extent widens (centred) so the scale stays equal."""

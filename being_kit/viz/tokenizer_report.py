@@ -7,7 +7,8 @@ import numpy as np
 
 
 def comparison_table(tokenizers: Mapping[str, "MotionTokenizer"], evals: Mapping[str, "ReconstructionMetrics"]):
-    """pandas DataFrame, one row per quantizer: reconstruction figures, codebook facts, parameter count."""
+    """pandas DataFrame, one row per quantizer: reconstruction figures, codebook facts, parameter count. Counts stay
+    integers and figures are rounded to what the comparison needs (a notebook shows the table as it is)."""
     import pandas as pd
 
     rows = {}
@@ -19,7 +20,9 @@ def comparison_table(tokenizers: Mapping[str, "MotionTokenizer"], evals: Mapping
                    "tokens/s": tok.tokens_per_step * 20 / tok.downsample,
                    "parameters (M)": sum(p.numel() for p in tok.parameters()) / 1e6,
                    "test motions": m.num_motions}
-    return pd.DataFrame(rows).T
+    table = pd.DataFrame.from_dict(rows, orient="index")  # per-column dtypes: counts stay integers
+    return table.round({"MPJPE (mm)": 1, "global MPJPE (mm)": 1, "accel. error (mm/frame²)": 2, "feature L1": 4,
+                        "codebook usage": 3, "perplexity": 1, "tokens/s": 2, "parameters (M)": 3})
 
 
 def plot_code_usage(counts: Mapping[str, np.ndarray]):

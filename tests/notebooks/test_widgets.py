@@ -61,6 +61,7 @@ def test_tokenizer_inspector_executes_and_masking_changes_the_motion(tmp_path):
     nb = _execute("tokenizer_inspector", tmp_path, demo_size=2, mask_step=1)
     text = _text(nb)
     assert "UNTRAINED" in text  # no run_dir: says it shows an untrained tokenizer
+    assert "k-means" not in text, text  # a fresh VQ codebook's log line stays out of the dashboard
     cm = float(text.split("moved the decoded joints by ")[1].split(" cm")[0])
     assert cm > 0.0, text
     assert _pngs(nb) >= 1 and _widget_views(nb) >= 1
@@ -82,6 +83,7 @@ def test_playground_generates_and_exports_with_a_tiny_model(tmp_path):
     nb = _execute("playground", tmp_path, run_dir=str(run), samples=2, seconds=2.0, guidance=2.0)
     text = _text(nb)
     assert "status per sample:" in text, text
+    assert "%|" not in text, text  # no weight-loading bars (the LM's, and MiniLM's for a text-conditioned model)
     status = ast.literal_eval(text.split("status per sample:")[1].split("\n")[0])  # a printed list of strings
     assert len(status) == 2, text
     good = sum(s in ("ok", "no_end") for s in status)

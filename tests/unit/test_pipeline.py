@@ -221,3 +221,6 @@ def test_headline_declared_in_metadata_and_the_evaluator_b_note(tmp_path):
                                                           "other": 1}))
     text = headline_summary(run, tmp_path / "notebooks")
     assert "  05_eval: fid_generated 2, eval_r3 0.75\n" in text and "evaluator B" in text and "other 1" not in text
+    (run / "05_eval.metrics.json").write_text(json.dumps({"evaluator": "guo", "fid_generated": 0.2}))
+    text = headline_summary(run, tmp_path / "notebooks")
+    assert "evaluator A" in text and "comparable with published figures" in text and "evaluator B" not in text

