@@ -114,7 +114,7 @@ def caption_html(record, query: str = "") -> str:
     time-stamped segments, actions."""
     e = html.escape
     rows = [f"<b>{e(str(record.id))}</b> <small>{e(record.source)} / {e(record.split)}, {record.num_frames} frames "
-            f"({record.duration:.1f} s)</small>", "<u>whole body</u><ul>"]
+            f"({record.duration:.1f} s)</small>", "<br><u>whole body</u><ul>"]
     rows += [f"<li>{highlight(t, query)}</li>" for t in record.texts] + ["</ul>"]
     parts = {k: v for k, v in (record.parts or {}).items() if v}
     if parts:
