@@ -13,8 +13,9 @@ from the generator's own caption writer, and the default text tokenizer (byte-le
 - shard reading (`read_token_shards`), motion tokens/s;
 - rows of one epoch, the trainer's path (`stage_rows`: examples, text tokenization, packing), align and instruct;
 - the same rows through `lm.feed` (text ids cached per distinct string, which gives identical rows);
-- collation of shuffled batches into tensors (as the trainer's `run_batch`), and through `lm.feed.RowLoader`
-  with background workers (what an epoch boundary then costs the GPU: nothing once the workers keep up).
+- collation of shuffled batches into tensors (as the trainer's `run_batch`);
+- `lm.feed.EpochLoader` with background workers (an epoch boundary then costs the GPU nothing once they keep up).
+The trainer builds each epoch's rows inside its training loop; the last lines say how long the GPUs would wait.
 """
 from __future__ import annotations
 
@@ -195,4 +196,5 @@ def main(argv: list[str] | None = None) -> None:
         per_core = 1 / (1 / worst + 1 / collate)  # rows built, then collated, by the same core
         print(f"{label}: worst epoch {worst / 1e3:,.0f}k tokens/s per core with collation {per_core / 1e3:,.0f}k; "
               f"a GPU needs {per_gpu / 1e3:,.0f}k -> {math.ceil(per_gpu / per_core)} loader worker(s) per GPU, "
-              f"{NODE_GPUS * math.ceil(per_gpu / per_core)} cores per node")
+              f"{NODE_GPUS * math.ceil(per_gpu / per_core)} cores per node beside the trainers; built in the "
+              f"training loop (as train_lm does) the GPUs wait {per_gpu / (per_gpu + per_core):.0%} of the time")
