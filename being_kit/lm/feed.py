@@ -137,7 +137,8 @@ def _worker_init(_: int) -> None:
 class EpochLoader:
     """The rows of `keys` (e.g. `[("align", 0), ("align", 1), ("instruct", 0)]`), in order, `build(*key)` each,
     built ahead by `num_workers` forked worker processes (0: in this process when asked). Each worker holds up to
-    one finished epoch (`prefetch_factor=1`), so memory grows by about `num_workers` epochs of rows.
+    one finished epoch (`prefetch_factor=1`), so memory grows by about `num_workers` epochs of rows. A key asked
+    for after the last planned one is built in this process (a plan may run short by an epoch).
 
     Forked workers inherit `build` (no pickling of the builder, tokens or captions); they run numpy and the text
     tokenizer only, never CUDA, so forking a trainer that holds GPUs is safe."""
@@ -148,6 +149,7 @@ class EpochLoader:
         if num_workers < 0:
             raise ValueError(f"num_workers: expected >= 0, got {num_workers}")
         self.keys = [tuple(k) for k in keys]
+        self._build = build
         kwargs = dict(num_workers=num_workers)
         if num_workers:
             kwargs.update(prefetch_factor=1, multiprocessing_context="fork", worker_init_fn=_worker_init,
@@ -159,11 +161,13 @@ class EpochLoader:
 
     def rows(self, *key) -> Packed:
         """The rows of the next key, which must be `key` (the trainer asks for epochs in the planned order)."""
-        if self._i >= len(self.keys) or self.keys[self._i] != tuple(key):
-            expected = self.keys[self._i] if self._i < len(self.keys) else "nothing more"
-            raise ValueError(f"EpochLoader: asked for {tuple(key)}, the next planned epoch is {expected}")
+        if self._i >= len(self.keys):
+            return self._build(*key)
+        if self.keys[self._i] != tuple(key):
+            raise ValueError(f"EpochLoader: asked for {tuple(key)}, the next planned epoch is {self.keys[self._i]}")
         self._i += 1
         return next(self._it)
 
     def close(self) -> None:
+        """Stop the workers (an epoch still being built is dropped)."""
         self._it = None

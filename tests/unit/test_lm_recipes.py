@@ -63,7 +63,12 @@ def _launch(config: Path, lm_json: Path, *args: str, timeout: int = 900) -> subp
 def _ok(run: subprocess.CompletedProcess) -> list[dict]:
     """The result lines printed by the entry point (one per process), after checking the launch succeeded."""
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-6000:]
-    return [json.loads(line) for line in run.stdout.splitlines() if line.startswith('{"steps"')]
+    decoder, out, at = json.JSONDecoder(), [], run.stdout.find('{"steps"')
+    while at >= 0:  # the processes print at once: two lines can run into one
+        result, end = decoder.raw_decode(run.stdout, at)
+        out.append(result)
+        at = run.stdout.find('{"steps"', end)
+    return out
 
 
 def _cpu_config(src: Path, tmp_path: Path, **changes) -> Path:
