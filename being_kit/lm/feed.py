@@ -37,6 +37,8 @@ class CachedTextIds:
         self.misses = 0  # strings tokenized one by one (not foreseen by `add`)
 
     def __getattr__(self, name: str):
+        if "tokenizer" not in self.__dict__:  # while unpickling or copying: no tokenizer to ask yet
+            raise AttributeError(name)
         return getattr(self.__dict__["tokenizer"], name)
 
     def __len__(self) -> int:
@@ -69,6 +71,8 @@ class _Recorder:
         self.tokenizer, self.texts = tokenizer, []
 
     def __getattr__(self, name: str):
+        if "tokenizer" not in self.__dict__:  # while unpickling or copying: no tokenizer to ask yet
+            raise AttributeError(name)
         return getattr(self.__dict__["tokenizer"], name)
 
     def __call__(self, text, add_special_tokens: bool = True, **kwargs):

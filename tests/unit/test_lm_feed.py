@@ -21,7 +21,9 @@ def feed(tmp_path_factory):
 
 def _same(a, b) -> bool:
     return a.input_ids.shape == b.input_ids.shape and np.array_equal(a.input_ids, b.input_ids) and \
-        np.array_equal(a.labels, b.labels) and a.cond_texts == b.cond_texts
+        np.array_equal(a.labels, b.labels) and a.cond_texts == b.cond_texts and \
+        (a.cond_index is None) == (b.cond_index is None) and (a.cond_index is None or
+                                                              np.array_equal(a.cond_index, b.cond_index))
 
 
 CASES = {
@@ -30,7 +32,19 @@ CASES = {
     "align-hint": dict(stage="align", duration_hint=0.5),
     "instruct": dict(stage="instruct"),
     "instruct-augment-hint": dict(stage="instruct", caption_augment=0.5, duration_hint=0.5, loss="answer"),
+    "align-condition": dict(stage="align", word_dropout=0.3, caption_dropout=0.2),  # a text-conditioned model
+    "instruct-condition": dict(stage="instruct", word_dropout=0.3),
 }
+
+
+def _condition(texts):
+    """A sentence-vector condition (nothing loaded) that knows every other caption word: the rest become
+    `<unk_word>`, and training drops words at `word_dropout`."""
+    from being_kit.lm.conditioning import TextCondition, TextConditionConfig, word_vocabulary
+
+    words = word_vocabulary([t for info in texts for t in info.texts])
+    return TextCondition(TextConditionConfig(n_embd=8, num_slots=2, first_slot_id=10, unknown_word_id=12,
+                                             vocabulary=words[::2]))
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -39,14 +53,16 @@ def test_cached_rows_are_exactly_stage_rows_over_epochs(feed, case):
 
     shards, texts, tok, vocab = feed
     kw = {"seq_len": 96, "loss": "all", "tasks": TASKS, "captions_per_motion": 3, **CASES[case]}
-    stage = kw.pop("stage")
+    stage, word_dropout = kw.pop("stage"), kw.pop("word_dropout", None)
     vocab = dataclasses.replace(vocab, duration_hint=bool(kw.get("duration_hint")))
-    builder = ExampleBuilder(tok, vocab)
+    builder = ExampleBuilder(tok, vocab) if word_dropout is None else \
+        ExampleBuilder(tok, vocab, condition=_condition(texts), word_dropout=word_dropout)
     cached = cached_builder(builder)
     for seed in (1, 2):  # the cache persists across epochs: later epochs reuse earlier strings
         base = stage_rows(builder, stage, shards.tokens, texts, seed=seed, **kw)
         fast = stage_rows_cached(cached, stage, shards.tokens, texts, seed=seed, **kw)
         assert len(base.input_ids) > 10 and _same(base, fast), (case, seed)
+        assert bool(base.cond_texts) == (word_dropout is not None)  # conditioned rows index their sentences
     assert cached.tok.misses == 0  # the dry run foresaw every string
 
 
