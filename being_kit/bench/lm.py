@@ -6,7 +6,7 @@
   `mixed_precision="auto"` on CPU (`being_kit/lm/precision.py`);
 - with CUDA: tokens/s and model FLOPs utilisation (MFU, 6 N tokens/s over the GPU's bf16 dense peak) of a
   gpt2-medium-sized config (24 x 1024, 355M parameters) in bf16.
-Random token ids: the figures are about speed, not quality.
+Random token ids: the figures are about speed, not quality. `--feed`: the data feed instead (`lm_feed.py`).
 """
 from __future__ import annotations
 
@@ -127,6 +127,10 @@ def gpu_section(batch: int, seq: int, steps: int, device: str = "cuda", n_layer:
 
 
 def main(argv: list[str] | None = None) -> None:
+    if argv and "--feed" in argv:  # the data feed's figures: being_kit/bench/lm_feed.py
+        from .lm_feed import main as feed_main
+
+        return feed_main([a for a in argv if a != "--feed"])
     p = argparse.ArgumentParser(prog="python -m being_kit.bench lm", description=__doc__.splitlines()[0])
     p.add_argument("--n-layer", type=int, default=4)
     p.add_argument("--n-embd", type=int, default=256)
