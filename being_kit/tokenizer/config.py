@@ -5,14 +5,15 @@ VQ 1024 x 512, LFQ 2^16 codes (16 binary dims). Profiles shrink `width`/`depth`/
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
-from typing import Any
+from dataclasses import dataclass
+
+from ..config import Config
 
 QUANTIZERS = ("vq", "lfq", "lfq2d")
 
 
 @dataclass
-class TokenizerConfig:
+class TokenizerConfig(Config):
     quantizer: str = "vq"  # "vq" (EMA codebook), "lfq" (lookup-free, 2^bits codes), "lfq2d" (MotionBook: per body part)
     feature_dim: int = 263  # 263 = HumanML3D features; lfq2d needs 263 (it maps the features onto joints)
     width: int = 512  # channels of the conv stacks (lfq2d: per joint, so smaller, e.g. width // 4)
@@ -60,14 +61,3 @@ class TokenizerConfig:
     def num_codes(self) -> int:
         """Codes per token (the quantizer's codebook size)."""
         return self.codebook_size if self.quantizer == "vq" else 2 ** self.lfq_bits
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "TokenizerConfig":
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ValueError(f"tokenizer config: unknown keys {unknown}; known: {sorted(known)}")
-        return cls(**d)

@@ -91,7 +91,7 @@ def test_raw_tokenize_detokenize(tok):
 def test_save_and_load_round_trip(tok, tmp_path):
     tok.save_pretrained(tmp_path)
     meta = json.loads((tmp_path / "config.json").read_text())
-    assert meta["tokenizer_id"] == tok.tokenizer_id and len(meta["mean"]) == 263
+    assert meta["tokenizer_id"] == tok.tokenizer_id and "mean" not in meta  # statistics: buffers in the weights
     loaded = MotionTokenizer.from_pretrained(tmp_path)
     assert loaded.tokenizer_id == tok.tokenizer_id
     x = torch.randn(2, 24, 263)
