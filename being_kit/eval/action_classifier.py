@@ -17,12 +17,13 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
+from ..config import Config
 from .checkpoint import read_checkpoint, register_stats, save_checkpoint
 from .motion_encoder import MotionConvEncoder, pad_batch
 
 
 @dataclass
-class ActionClassifierConfig:
+class ActionClassifierConfig(Config):
     hidden: int = 128
     steps: int = 400
     batch_size: int = 64

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from ..config import Config
+from ..config import Config, from_dict
 from .contrastive import ContrastiveConfig, ContrastiveEvaluator, FrozenTextEncoder, build_vocab, info_nce
 from .metrics import r_precision
 from .motion_encoder import pad_batch
@@ -47,7 +47,7 @@ class EvaluatorTrainConfig(Config):
 
     def __post_init__(self) -> None:
         if isinstance(self.model, dict):
-            self.model = ContrastiveConfig.from_dict(self.model, where="model")
+            self.model = from_dict(ContrastiveConfig, self.model, where="model")
         if self.checkpoint_every < 0:
             raise ValueError(f"checkpoint_every must be >= 0 (0: none), got {self.checkpoint_every}")
         for name in ("steps", "batch_size", "log_every", "val_every"):
