@@ -128,7 +128,13 @@ class MotionTokenizer(nn.Module):
         t_used = (t // ds) * ds
         if lengths is None:
             return torch.ones(b, t_used, dtype=torch.bool, device=device)
-        lengths = torch.as_tensor(lengths, device=device).long()
+        lengths = torch.as_tensor(lengths, device=device)
+        if lengths.is_floating_point() and not torch.equal(lengths, lengths.round()):
+            raise ValueError(f"lengths: expected whole frame counts, got {lengths.tolist()} (a fraction would be "
+                             "dropped silently)")
+        if lengths.is_complex() or lengths.dtype == torch.bool:
+            raise ValueError(f"lengths: expected integer frame counts, got dtype {lengths.dtype}")
+        lengths = lengths.long()
         if lengths.shape != (b,) or (lengths < 0).any() or (lengths > t).any():
             raise ValueError(f"lengths: expected ({b},) ints in [0, {t}], got {lengths.tolist()}")
         valid = (lengths // ds) * ds
@@ -137,6 +143,8 @@ class MotionTokenizer(nn.Module):
     def check_features(self, feats: torch.Tensor, name: str = "feats", finite: bool = False) -> None:
         """Raise a ValueError naming `name` unless feats is (b, t >= downsample, feature_dim) (and finite)."""
         d = self.config.feature_dim
+        if not feats.is_floating_point():
+            raise ValueError(f"{name}: expected float features, got dtype {feats.dtype} (convert with .float())")
         if feats.ndim != 3 or feats.shape[-1] != d:
             hint = " (one motion? add a batch axis: feats[None])" if feats.ndim == 2 and feats.shape[-1] == d else ""
             raise ValueError(f"{name}: expected (b, t, {d}) normalised features, got {tuple(feats.shape)}{hint}")

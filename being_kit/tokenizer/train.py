@@ -173,8 +173,9 @@ def train_tokenizer(config: TrainConfig) -> TrainResult:
     corpus = Corpus.open(cfg.corpus_path)
     if accelerator.is_main_process:
         corpus.verify()  # shard bytes against meta.json's digests: a flipped byte would train on garbage silently
-    if corpus.feature_dim != cfg.model.feature_dim:
-        raise ValueError(f"corpus {cfg.corpus_path}: feature_dim {corpus.feature_dim} != model.feature_dim {cfg.model.feature_dim}")
+    if corpus.feature_dim != cfg.model.feature_dim or corpus.representation != cfg.model.representation:
+        raise ValueError(f"corpus {cfg.corpus_path}: {corpus.representation} ({corpus.feature_dim} values per frame), "
+                         f"but model is {cfg.model.representation!r} (feature_dim {cfg.model.feature_dim})")
     normalizer = Normalizer.load(cfg.corpus_path, dim=corpus.feature_dim)
     train_split = corpus.split("train")
     if len(train_split) < n_proc:
