@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from being_kit.lm import LMConfig, MotionLM, TokenizerMismatchError, train_lm
-from being_kit.lm.fakes import make_fake_run
+from _lm_fakes import make_fake_run
 from being_kit.training.checkpoint import STATE_FILE
 
 TINY = dict(n_layer=1, n_embd=32, n_head=2, text_vocab_size=300, seq_len=64, batch_size=4, warmup_steps=2,

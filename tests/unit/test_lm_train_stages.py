@@ -6,7 +6,7 @@ import math
 import pytest
 
 from being_kit.lm import LMConfig, MotionLM
-from being_kit.lm.fakes import make_fake_run
+from _lm_fakes import make_fake_run
 from being_kit.lm.train import (LoopFigures, build_model_and_optimizer, finalize, plan_stages, resume_or_start,
                                 start_run, train_loop, validate)
 from being_kit.training import release, warmup_cosine
