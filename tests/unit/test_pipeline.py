@@ -302,3 +302,20 @@ def test_an_error_while_recording_does_not_hide_the_error_that_stopped_the_run(t
     with pytest.raises(KeyboardInterrupt):
         run_pipeline(str(tmp_path / "p.toml"), **kw)
     assert "could not record the run" in capsys.readouterr().err
+
+
+def test_the_stages_of_a_run_one_by_one(project):
+    """resolve_run decides everything and writes nothing; execute_notebooks runs; record_run closes the record."""
+    from being_kit.pipeline.runner import execute_notebooks, record_run, resolve_run
+
+    kw = dict(notebooks_dir=project / "notebooks", executions_dir=project / "executions",
+              profiles_dir=project / "profiles")
+    plan = resolve_run("ok", run_id="staged", **kw)
+    assert [p.stem for p in plan.selected] == ["01_first", "02_second"] and plan.earlier == []
+    assert plan.result.notebooks["01_first"].parameters["scale"] == 2.5 and not (project / "executions").exists()
+    execute_notebooks(plan, progress=False)
+    assert plan.result.status == "ok" and (plan.run_dir / "02_second.metrics.json").is_file()
+    record_run(plan, 1.5)
+    saved = json.loads((plan.run_dir / "run.json").read_text())
+    assert saved["duration_s"] == 1.5 and saved["figures"]["02_second_value"] == 3.5 and saved["ended"]
+    assert [x["id"] for x in index_lines(project)] == ["staged"]
