@@ -39,6 +39,45 @@ def write_file_atomic(path: Path, write) -> Path:
     return path
 
 
+def _link_or_copy(src, dst) -> None:
+    """A hard link (no bytes copied, the same file), or a copy where the file system has no links."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def write_folder_atomic(path: Path, write) -> Path:
+    """Call `write(tmp)` on a hidden temporary folder beside `path`, then swap it in (`replace_folder`): readers see
+    the old folder or the whole new one, never a mix of the two saves.
+
+    Entries of the old folder that `write` did not make (a trainer's `checkpoints/` and logs beside its model files)
+    are hard-linked into the new folder before the swap, so they stay. The temporary is removed if anything fails.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temporary_sibling(path)
+    tmp.mkdir()
+    try:
+        write(tmp)
+        if path.is_dir():
+            for entry in path.iterdir():
+                target = tmp / entry.name
+                if target.exists() or target.is_symlink():
+                    continue
+                if entry.is_symlink():
+                    os.symlink(os.readlink(entry), target)
+                elif entry.is_dir():
+                    shutil.copytree(entry, target, symlinks=True, copy_function=_link_or_copy)
+                else:
+                    _link_or_copy(entry, target)
+        replace_folder(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return path
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap `a` and `b` atomically (Linux renameat2); False where the call or the file system does not offer it."""
     if not sys.platform.startswith("linux"):

@@ -46,7 +46,8 @@ def measure(quantizer: str, args) -> dict:
     model.train()
 
     def step():
-        loss = tokenizer_losses(model, feats, lengths, tcfg, model.mean, model.std)["loss"]
+        loss = tokenizer_losses(model, feats, lengths, tcfg, model.mean, model.std,
+                                representation=cfg.representation)["loss"]
         opt.zero_grad()
         loss.backward()
         opt.step()

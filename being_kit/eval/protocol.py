@@ -163,9 +163,11 @@ def reconstruct_motions(tokenizer, motions: Sequence[np.ndarray], batch_size: in
     return out
 
 
-def evaluate_reconstruction(tokenizer, eval_set: EvalSet, evaluator: Evaluator, repeat: int = 20,
-                            name: str | None = None, seed: int = 0, progress: bool = True) -> EvalResult:
-    """The table row of a tokenizer: its reconstructions of the real test motions, evaluated like generations."""
+def evaluate_reconstructed_motions(tokenizer, eval_set: EvalSet, evaluator: Evaluator, repeat: int = 20,
+                                   name: str | None = None, seed: int = 0, progress: bool = True) -> EvalResult:
+    """The table row of a tokenizer: its reconstructions of the real test motions, evaluated by the text-motion
+    evaluator like generations (R-Precision, FID, ...). The tokenizer's own MPJPE and codebook figures are
+    `being_kit.tokenizer.evaluate_reconstruction`."""
     recon = reconstruct_motions(tokenizer, eval_set.motions)
     return evaluate_generation(recon, eval_set, evaluator, repeat, name or f"reconstruction ({tokenizer.quantizer})",
                                seed, progress=progress)

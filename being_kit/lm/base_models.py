@@ -88,11 +88,13 @@ def smollm2_checkpoint(cache_dir: str | os.PathLike) -> Path:
                                      if k not in ("quantization_config", "_name_or_path")})
     model = AutoModelForCausalLM.from_config(config)
     model.load_state_dict(quantised.state_dict())
-    tmp = out.with_name(out.name + ".tmp")
-    model.save_pretrained(tmp)
-    tok.save_pretrained(tmp)
-    os.replace(tmp, out)
-    return out
+    from ..atomic_dirs import write_folder_atomic
+
+    def write(tmp: Path) -> None:
+        model.save_pretrained(tmp)
+        tok.save_pretrained(tmp)
+
+    return write_folder_atomic(out, write)  # whole or not at all: a cut conversion is never taken for a model
 
 
 def load_base_model(name: str, *, captions: Iterable[str] = (), size: DefaultModelSize | None = None, seed: int = 0,

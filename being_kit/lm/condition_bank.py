@@ -62,17 +62,16 @@ def rebuild_bank(lm_dir: str, size: int, *, seed: int = 0, paraphrase: bool = Tr
     from pathlib import Path
 
     from ..data import Corpus
-    from .config import LMConfig
+    from .config import CONFIG_FILE, LMConfig
     from .data import read_token_shards, train_texts
     from .motion_lm import MotionLM
-    from .train import CONFIG_FILE, _corpus_dir
 
     lm = MotionLM.from_pretrained(lm_dir)
     if lm.condition is None:
         raise ValueError(f"{lm_dir}: not a sentence-vector model (no text_condition.json)")
     cfg = LMConfig.load(Path(lm_dir) / CONFIG_FILE)
     shards = read_token_shards(cfg.tokens_dir)
-    corpus = Corpus.open(_corpus_dir(cfg, shards.info))
+    corpus = Corpus.open(cfg.corpus_path(shards.info))
     prompts = build_condition_bank(lm.condition, train_texts(corpus, shards), size, seed=seed, paraphrase=paraphrase,
                                    neighbours=neighbours, temperature=temperature)
     lm.condition.save(lm_dir)

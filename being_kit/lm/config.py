@@ -1,20 +1,22 @@
-"""`LMConfig`: everything `train_lm` needs, flat and JSON-serialisable (saved as `lm_config.json` beside the model)."""
+"""`LMConfig`: everything `train_lm` needs, flat and JSON-serialisable (saved as `lm_config.json` beside the model;
+`Config` gives it `from_dict`/`load` with unknown keys and wrong types named, `with_overrides` and `from_params`)."""
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..config import Config
 from .packing import LOSS_MODES
 from .templates import TASKS
 
+CONFIG_FILE = "lm_config.json"  # beside the trained model: how it was trained
 STAGES = ("align", "instruct")
 MIXED_PRECISION = ("auto", "no", "bf16", "fp16")
 
 
 @dataclass
-class LMConfig:
+class LMConfig(Config):
     tokens_dir: str  # tokens/<quantizer>/ written by 02_tokenizer (tokens.parquet + tokens.json)
     out_dir: str  # <run_dir>/lm: final model, train_log.jsonl, checkpoints/
     corpus_dir: str = ""  # captions; "" = the corpus_path recorded in tokens.json
@@ -126,32 +128,22 @@ class LMConfig:
             raise ValueError(f"lr must be >= 0 (0 = paper default) and min_lr_ratio in [0, 1]; got {self.lr}, "
                              f"{self.min_lr_ratio}")
 
+    def corpus_path(self, tokens_info: dict) -> Path:
+        """The corpus whose captions go with the tokens: `corpus_dir`, else the `corpus_path` recorded in tokens.json
+        (relative to `tokens_dir`); FileNotFoundError naming both when no corpus is there."""
+        path = Path(self.corpus_dir or tokens_info.get("corpus_path", ""))
+        if not self.corpus_dir and not path.is_absolute():
+            path = Path(self.tokens_dir) / path
+        if not (path / "meta.json").is_file():
+            raise FileNotFoundError(f"corpus_dir {path}: no corpus there (set LMConfig.corpus_dir or corpus_path in "
+                                    f"{self.tokens_dir}/tokens.json)")
+        return path
+
     def planned_steps(self) -> int:
         """Optimizer steps over all stages, when fixed by `stage_steps` or `max_steps` (0: `epochs` decide)."""
         if self.stage_steps:
             return sum(self.stage_steps)
         return self.max_steps * len(self.stages)
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["stages"], d["tasks"], d["sample_prompts"] = list(self.stages), list(self.tasks), list(self.sample_prompts)
-        d["stage_steps"] = list(self.stage_steps)
-        return d
-
-    def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_dict(), indent=2))
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "LMConfig":
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ValueError(f"LMConfig: unknown keys {unknown}; known: {sorted(known)}")
-        return cls(**d)
-
-    @classmethod
-    def load(cls, path: str | Path) -> "LMConfig":
-        return cls.from_dict(json.loads(Path(path).read_text()))
 
 
 def _names(value: Any) -> tuple[str, ...]:

@@ -6,7 +6,6 @@ touch disjoint data; the number of optimizer steps per epoch is agreed across pr
 """
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,26 +30,6 @@ def read_token_shards(directory: str | Path):
     if missing:
         raise ValueError(f"{directory}/{TOKENS_INFO}: missing fields {missing}; expected {list(REQUIRED_INFO)}")
     return shards
-
-
-def write_token_shards_for_tests(directory: str | Path, tokens: Sequence[np.ndarray], splits: Sequence[str],
-                                 info: dict, index: Sequence[int] | None = None) -> Path:
-    """A minimal writer of the documented format (tests and fakes; the tokenizer's own writer is canonical)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    n = len(tokens)
-    index = list(range(n)) if index is None else list(index)
-    table = pa.table({"index": pa.array(index, pa.int64()), "id": pa.array([f"m{i:06d}" for i in index]),
-                      "split": pa.array(list(splits)),
-                      "tokens": pa.array([np.asarray(t, np.int32).tolist() for t in tokens], pa.list_(pa.int32())),
-                      "num_frames": pa.array([len(t) // info.get("tokens_per_step", 1) * info.get("downsample", 4)
-                                              for t in tokens], pa.int32())})
-    pq.write_table(table, directory / TOKENS_TABLE)
-    (directory / TOKENS_INFO).write_text(json.dumps(info))
-    return directory
 
 
 def rank_block(rows: np.ndarray, num_processes: int, rank: int) -> np.ndarray:

@@ -130,6 +130,7 @@ class GeneratedMotions:
     new_tokens: int = 0  # LM tokens sampled in total (for throughput figures)
     requested_s: list[float] = field(default_factory=list)  # the duration asked for, per prompt
     ended_early: list[str] = field(default_factory=list)  # why a motion is over 25% shorter than requested ("" if not)
+    representation: str = "humanml263"  # what `features` are: the motion tokenizer's representation
 
     def seconds(self) -> list[float | None]:
         """Length of each generated motion in seconds (None where there is none)."""
@@ -162,10 +163,10 @@ def load_motion_tokenizer(lm: MotionLM, motion_tokenizer=None):
     return motion_tokenizer
 
 
-def _joints(features: np.ndarray) -> np.ndarray:
+def _joints(features: np.ndarray, representation: str) -> np.ndarray:
     from ..motion.convert import to_joints
 
-    return to_joints(features, name="generated features")
+    return to_joints(features, representation, name="generated features")
 
 
 def _left_pad(rows: list[list[int]], pad_id: int):
@@ -275,6 +276,8 @@ def generate_motion(model, texts: Sequence[str], *, motion_tokenizer=None, durat
     min_tok = [min(m, math.ceil(min_duration_ratio * d * FPS / v.downsample - 1e-9) * v.tokens_per_step)
                for m, d in zip(max_tok, durs)]
     result = GeneratedMotions(texts=texts, tokens=[], status=[], requested_s=durs)
+    if mt is not None:
+        result.representation = mt.config.representation
     room: list[int] = []  # motion tokens each prompt's context can hold
     for a in range(0, len(texts), batch_size):
         chunk = list(range(a, min(a + batch_size, len(texts))))
@@ -307,7 +310,7 @@ def generate_motion(model, texts: Sequence[str], *, motion_tokenizer=None, durat
             if mt is not None:
                 try:
                     feats = mt.detokenize(tokens)
-                    joints = _joints(feats).astype(np.float32)
+                    joints = _joints(feats, result.representation).astype(np.float32)
                 except Exception:  # a decoder failure on one sample must not lose the batch
                     feats = joints = None
         result.codes.append(codes)
@@ -376,8 +379,7 @@ def caption_motion(model, motions: Sequence, *, motion_tokenizer=None, template:
 def export_generations(gen: GeneratedMotions, folder: str | os.PathLike) -> Path:
     """Write each generated motion as `NN.features.npy`, `NN.joints.npy` and `NN.bvh` (via `being_kit.motion.export`)
     into `folder`, plus `index.json` (prompt, status, frames, files) for every prompt, failed ones included."""
-    import json
-
+    from ..config import write_json
     from ..motion.export import export_motion
 
     folder = Path(folder)
@@ -386,11 +388,10 @@ def export_generations(gen: GeneratedMotions, folder: str | os.PathLike) -> Path
     for i, (text, status, feats) in enumerate(zip(gen.texts, gen.status, gen.features)):
         entry = {"prompt": text, "status": status, "num_tokens": int(len(gen.tokens[i])), "files": {}}
         if feats is not None:
-            files = export_motion(feats, folder, name=f"{i:02d}", representation="humanml263" if feats.shape[-1] == 263
-                                  else "smpl_d135")
+            files = export_motion(feats, folder, name=f"{i:02d}", representation=gen.representation)
             entry.update(num_frames=int(len(feats)), files={k: Path(v).name for k, v in files.items()})
         index.append(entry)
-    (folder / "index.json").write_text(json.dumps(index, indent=2))
+    write_json(folder / "index.json", index)
     return folder
 
 

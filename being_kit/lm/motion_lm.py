@@ -42,7 +42,14 @@ class MotionLM:
         vocab = MotionVocabulary.load(directory)
         tok = AutoTokenizer.from_pretrained(directory)
         kwargs = {"dtype": dtype} if dtype is not None else {}
-        model = AutoModelForCausalLM.from_pretrained(directory, **kwargs)
+        try:
+            model = AutoModelForCausalLM.from_pretrained(directory, **kwargs)
+        except Exception as e:  # safetensors raises its own error type (no file named) for a cut or foreign file
+            if "safetensor" not in f"{type(e).__module__} {type(e).__name__} {e}".lower():
+                raise
+            weights = sorted(p.name for p in directory.glob("*.safetensors") if not p.name.startswith("text_condition"))
+            raise ValueError(f"{directory}: unreadable model weights {weights} ({type(e).__name__}: {str(e)[:200]}); "
+                             "restore the folder or retrain") from None
         model.loss_type = model.loss_type or "ForCausalLM"  # GPT2LMHeadModel's name maps to no loss: warned per rank
         model.eval()
         from .conditioning import TextCondition
@@ -50,26 +57,23 @@ class MotionLM:
         return cls(model, tok, vocab, directory, TextCondition.load(directory))
 
     def save_pretrained(self, directory: str | os.PathLike, state_dict: dict | None = None) -> Path:
-        """Write model, tokenizer and vocabulary into `directory` atomically (temp folder, then rename).
-        `state_dict`: the full weights when the model in memory is sharded (FSDP / ZeRO-3 gather them first)."""
-        directory = Path(directory)
-        tmp = directory.with_name(directory.name + ".tmp-save")
-        if tmp.exists():
-            import shutil
+        """Write model, tokenizer and vocabulary into a temporary folder that then replaces `directory` as a whole
+        (`atomic_dirs.write_folder_atomic`: a kill mid-save leaves the previous model whole; the folder's other
+        entries, e.g. a trainer's checkpoints/ and logs, stay). `state_dict`: the full weights when the model in
+        memory is sharded (FSDP / ZeRO-3 gather them first)."""
+        from ..atomic_dirs import write_folder_atomic
 
-            shutil.rmtree(tmp)
-        tmp.mkdir(parents=True)
         model = self.model
         if hasattr(model, "merge_and_unload"):  # peft LoRA: save a plain model
             model = model.merge_and_unload()
-        model.save_pretrained(tmp, **({"state_dict": state_dict} if state_dict is not None else {}))
-        self.tokenizer.save_pretrained(tmp)
-        self.vocab.save(tmp)
-        if self.condition is not None:
-            self.condition.save(tmp)
-        directory.mkdir(parents=True, exist_ok=True)
-        for f in tmp.iterdir():  # replace files one by one: the folder may also hold checkpoints/ and logs
-            os.replace(f, directory / f.name)
-        tmp.rmdir()
+
+        def write(tmp: Path) -> None:
+            model.save_pretrained(tmp, **({"state_dict": state_dict} if state_dict is not None else {}))
+            self.tokenizer.save_pretrained(tmp)
+            self.vocab.save(tmp)
+            if self.condition is not None:
+                self.condition.save(tmp)
+
+        directory = write_folder_atomic(Path(directory), write)
         self.path = directory
         return directory

@@ -2,39 +2,46 @@
 
 Stage 1 (align): `caption <som> motion <eom>` over the whole corpus. Stage 2 (instruct): the template library.
 Each stage gets a fresh AdamW state and its own warmup + cosine schedule. The function creates its Accelerator
-itself (`cpu=True` when there is no GPU), so the same call runs under `notebook_launcher` (CPU DDP on gloo),
+itself (`being_kit.training.session`), so the same call runs under `notebook_launcher` (CPU DDP on gloo),
 `accelerate launch` (8-GPU DDP / FSDP / DeepSpeed, see `launch.py`) and `debug_launcher`; every process reads its
 own block of the token shards. Mixed precision "auto" is bf16 on GPUs that support it, and on CPUs with native bf16
 for models of 50M parameters or more; fp32 otherwise (`precision.py`).
 
+`train_lm` is a sequence of named stages, each callable (and tested) on its own: `start_run` (processes, base model,
+Accelerator, this process's rows), `plan_stages` (optimizer steps per stage, agreed across processes),
+`build_model_and_optimizer`, `resume_or_start`, `train_loop` (which calls `validate` at each epoch's end) and
+`finalize` (full weights gathered, merged and saved).
+
 Outputs in `out_dir`: the model folder (`MotionLM.save_pretrained`), `lm_config.json`, `train_log.jsonl` (one JSON
-object per logged step, split "train"/"val"), `checkpoints/step_N/` (atomic: written as `.tmp`, then renamed;
-`resume=True` continues from the newest), and `base/` (the untrained model with its vocabulary, so all processes
-start from identical weights).
+object per logged step, split "train"/"val"), `samples.jsonl`, `checkpoints/step_NNNNNNN/` (the training runtime's
+format; `resume=True` continues from the newest) and `base/` (the untrained model with its vocabulary, so all
+processes start from identical weights).
 """
 from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 import math
-import os
-import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from ..config import write_json
+from ..training import (LOG_FILE, TrainLog, is_sharded, make_accelerator, release, resume_checkpoint, save_checkpoint,
+                        staged, start_processes)
 from .base_models import default_learning_rate
-from .config import LMConfig
+from .config import CONFIG_FILE, LMConfig
 from .data import augmented_captions, load_texts, rank_block, read_token_shards, stage_rows, train_texts
 from .motion_lm import MotionLM
 from .packing import IGNORE_INDEX
 from .precision import cpu_has_native_bf16, resolve_mixed_precision
 from .templates import ExampleBuilder
 
-LOG_FILE, CONFIG_FILE, CKPT_DIR, STATE_FILE = "train_log.jsonl", "lm_config.json", "checkpoints", "trainer_state.json"
+SAMPLES_FILE, RESULT_FILE = "samples.jsonl", "train_result.json"
+TRAINER_KEYS = ("global_step", "stage", "epoch", "batch", "tokens_seen", "wall_s")  # what a checkpoint carries
 
 
 @dataclass
@@ -50,26 +57,6 @@ class LMTrainResult:
     grad_norm: float  # last global gradient norm seen by this process (after all-reduce: equal on every rank)
     param_checksum: float  # sum of this process's parameters at the end (equal on every rank under DDP)
     mixed_precision: str = "no"  # what "auto" resolved to (see precision.py)
-
-
-def _schedule(warmup: int, total: int, min_ratio: float):
-    def factor(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / (warmup + 1)
-        progress = min(1.0, (step - warmup) / max(1, total - warmup))
-        return min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * progress))
-
-    return factor
-
-
-def _corpus_dir(cfg: LMConfig, info: dict) -> Path:
-    path = Path(cfg.corpus_dir or info.get("corpus_path", ""))
-    if not cfg.corpus_dir and not path.is_absolute():
-        path = Path(cfg.tokens_dir) / path
-    if not (path / "meta.json").is_file():
-        raise FileNotFoundError(f"corpus_dir {path}: no corpus there (set LMConfig.corpus_dir or corpus_path in "
-                                f"{cfg.tokens_dir}/tokens.json)")
-    return path
 
 
 def _build_base(cfg: LMConfig, shards, corpus, base_dir: Path) -> None:
@@ -113,11 +100,9 @@ def _build_base(cfg: LMConfig, shards, corpus, base_dir: Path) -> None:
 
 def _text_dim(text_model: str) -> int:
     """Hidden size of the frozen sentence encoder `text_model` (read from its config, nothing loaded)."""
-    import json as _json
-
     from ..eval.contrastive import text_model_path
 
-    return int(_json.loads((text_model_path(text_model) / "config.json").read_text())["hidden_size"])
+    return int(json.loads((text_model_path(text_model) / "config.json").read_text())["hidden_size"])
 
 
 def _apply_lora(model, cfg: LMConfig):
@@ -128,60 +113,6 @@ def _apply_lora(model, cfg: LMConfig):
     lcfg = LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, target_modules="all-linear", task_type="CAUSAL_LM",
                       modules_to_save=[n.split(".")[-1] for n in names])  # new token rows must learn
     return get_peft_model(model, lcfg)
-
-
-def _checkpoints(out: Path) -> list[Path]:
-    """Complete checkpoints (renamed into place, with their state file), oldest first."""
-    return sorted((p for p in (out / CKPT_DIR).glob("step_*") if p.is_dir() and not p.name.endswith(".tmp")
-                   and (p / STATE_FILE).is_file()), key=lambda p: int(p.name.split("_")[1]))
-
-
-def _resume(acc, out: Path) -> tuple[Path, dict] | None:
-    """Load the newest checkpoint that reads into `acc`'s prepared objects: (its folder, its trainer state), or None
-    when there is none. An unreadable one (truncated by a kill or a full disk) is reported and the one before it
-    tried; a full load of the older one overwrites whatever the failed attempt loaded."""
-    ckpts, bad = _checkpoints(out), []
-    for ckpt in reversed(ckpts):
-        try:
-            state = json.loads((ckpt / STATE_FILE).read_text())
-            acc.load_state(str(ckpt))
-        except Exception as e:  # safetensors, torch.load and json each raise their own errors for a cut file
-            bad.append(f"{ckpt}: {type(e).__name__}: {e}")
-            acc.print(f"checkpoint {ckpt.name} is unreadable ({type(e).__name__}: {e}); trying the one before it")
-            continue
-        return ckpt, state
-    if bad:
-        raise ValueError("no checkpoint could be read: " + "; ".join(bad) +
-                         " (delete them, or set resume=False, to start over)")
-    return None
-
-
-def _save_checkpoint(acc, out: Path, state: dict, keep: int = 2) -> None:
-    """accelerate state (model, optimizer, scheduler, RNG per rank) into step_N.tmp, then renamed by the main process."""
-    final = out / CKPT_DIR / f"step_{state['global_step']}"
-    tmp = final.with_name(final.name + ".tmp")
-    if acc.is_main_process and tmp.exists():
-        shutil.rmtree(tmp)
-    acc.wait_for_everyone()
-    # GPT-2 ties lm_head to the token embedding; accelerate stores the tensor once and logs "Removed shared tensor"
-    # at every save. Reloading re-ties it (the resume tests check the weights), so that line is noise here.
-    tied = logging.getLogger("accelerate.utils.other")
-    level, tied.level = tied.level, logging.ERROR
-    try:
-        acc.save_state(str(tmp))
-    finally:
-        tied.setLevel(level)
-    acc.wait_for_everyone()
-    if acc.is_main_process:
-        (tmp / STATE_FILE).write_text(json.dumps(state))
-        if final.exists():
-            shutil.rmtree(final)
-        os.replace(tmp, final)
-        old = sorted((p for p in (out / CKPT_DIR).glob("step_*") if not p.name.endswith(".tmp")),
-                     key=lambda p: int(p.name.split("_")[1]))[:-keep]
-        for p in old:
-            shutil.rmtree(p, ignore_errors=True)
-    acc.wait_for_everyone()
 
 
 def _set_checkpointing(model, on: bool) -> None:
@@ -198,53 +129,133 @@ def _causal_lm(module):
     return module.lm if isinstance(module, ConditionedCausalLM) else module
 
 
-def _sample_during_training(model, lm: MotionLM, cfg: LMConfig, step: int, stage: str, out: Path, say) -> None:
+def _sample_during_training(model, run: LMRun, step: int, stage: str) -> None:
     """Greedy text-to-motion for `cfg.sample_prompts` with the weights of this step (tokens only, no decoding);
     printed and appended to `samples.jsonl`, so a notebook shows how generations evolve while it trains."""
     from .generate import generate_motion
 
+    lm, cfg = run.lm, run.cfg
     was_training = lm.condition.training if lm.condition is not None else False
     gen = generate_motion(MotionLM(model, lm.tokenizer, lm.vocab, condition=lm.condition), list(cfg.sample_prompts),
                           durations=4.0, temperature=0.0, decode=False)
     model.train()
     if lm.condition is not None:
         lm.condition.train(was_training)
-    with open(out / "samples.jsonl", "a") as f:
-        for text, tokens, status in zip(gen.texts, gen.tokens, gen.status):
-            f.write(json.dumps({"step": step, "stage": stage, "prompt": text, "status": status,
-                                "tokens": tokens.tolist()}) + "\n")
-            say(f"step {step} sample: {text!r} -> {len(tokens)} motion tokens ({status}) {tokens[:12].tolist()}...")
+    for text, tokens, status in zip(gen.texts, gen.tokens, gen.status):
+        run.samples.write({"step": step, "stage": stage, "prompt": text, "status": status, "tokens": tokens.tolist()})
+        run.acc.print(f"step {step} sample: {text!r} -> {len(tokens)} motion tokens ({status}) "
+                      f"{tokens[:12].tolist()}...")
 
 
-def train_lm(config: LMConfig | dict) -> LMTrainResult:
-    """Train (or resume) the motion language model described by `config`; see the module docstring."""
+@dataclass
+class Stage:
+    """One training stage of the plan: its name, optimizer steps, steps per epoch and first global step."""
+
+    name: str
+    steps: int
+    per_epoch: int
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + self.steps
+
+
+@dataclass
+class LMRun:
+    """What the stages of one `train_lm` call share: the config, the Accelerator, the model folder of the base and
+    its vocabulary, this process's rows, and (once built) the prepared model, optimizer and schedule."""
+
+    cfg: LMConfig
+    acc: Any
+    lm: MotionLM
+    out: Path
+    shards: Any
+    corpus: Any
+    builder: ExampleBuilder
+    train_tok: list
+    val_tok: list
+    train_txt: list
+    val_txt: list
+    mixed_precision: str
+    t_start: float
+    plan: list[Stage] = field(default_factory=list)
+    model: Any = None
+    opt: Any = None
+    sched: Any = None
+    log: TrainLog | None = None
+    samples: TrainLog | None = None
+    wall_before: float = 0.0  # training time of earlier attempts: tokens/s stays honest on resume
+    # sentence vectors of the cond_texts of the packed rows in use (train epoch or val); the rows object itself is
+    # kept beside its table, because an id() of freed rows can come back for new ones
+    _tables: list = field(default_factory=list)
+
+    def rows(self, stage: str, epoch: int, val: bool = False):
+        """This process's packed rows of `stage` for `epoch` (val: the validation rows, no augmentation)."""
+        cfg, acc = self.cfg, self.acc
+        return stage_rows(self.builder, stage, self.val_tok if val else self.train_tok,
+                          self.val_txt if val else self.train_txt, seq_len=cfg.seq_len, loss=cfg.loss, tasks=cfg.tasks,
+                          captions_per_motion=cfg.captions_per_motion, caption_dropout=cfg.caption_dropout,
+                          caption_augment=0.0 if val else cfg.caption_augment, duration_hint=cfg.duration_hint,
+                          seed=cfg.seed * 1000 + (0 if val else epoch + 1) + 7919 * acc.process_index)
+
+    def agreed_min(self, n: int) -> int:
+        """The smallest `n` over all processes (each must run the same number of collective steps)."""
+        import torch
+
+        return int(self.acc.gather(torch.tensor([n], device=self.acc.device)).min().item())
+
+    def elapsed(self) -> float:
+        return self.wall_before + time.time() - self.t_start
+
+    def text_table(self, packed):
+        """The sentence vectors of `packed`'s cond_texts (computed once per rows object), or None."""
+        import torch
+
+        lm = self.lm
+        if lm.condition is None or packed.cond_index is None:
+            return None
+        for rows, table in self._tables:
+            if rows is packed:
+                return table
+        vectors = lm.condition.encode_texts(list(packed.cond_texts)) if packed.cond_texts else np.zeros((0, 1))
+        self._tables[:] = self._tables[-1:] + [(packed, torch.as_tensor(vectors, dtype=torch.float32))]
+        return self._tables[-1][1]
+
+    def batch_loss(self, packed, sl):
+        """The model's loss on rows `sl` of `packed` (no padding: every row is full)."""
+        import torch
+
+        acc = self.acc
+        inp = torch.as_tensor(packed.input_ids[sl], device=acc.device)
+        lab = torch.as_tensor(packed.labels[sl], device=acc.device)
+        kwargs = {}
+        table = self.text_table(packed)
+        if table is not None:
+            index = packed.cond_index[sl]
+            kwargs = {"text_vectors": table[index[index >= 0]].to(acc.device),
+                      "where": torch.as_tensor(index >= 0, device=acc.device)}
+        return self.model(input_ids=inp, attention_mask=torch.ones_like(inp), labels=lab, **kwargs).loss
+
+
+def start_run(cfg: LMConfig) -> LMRun:
+    """The processes, the run folder with its config, the base model (built once by the main process into
+    `out/base/`), the Accelerator at the precision the base model's size settles, and this process's rows."""
     import torch
-    from accelerate import Accelerator
     from accelerate.utils import set_seed
-    from tqdm import tqdm  # text bar: widget bars cannot be sent from forked notebook_launcher workers
 
     from ..data import Corpus
 
-    cfg = config if isinstance(config, LMConfig) else LMConfig.from_dict(dict(config))
     cuda = torch.cuda.is_available()
-    # a state left by an earlier Accelerator in this process (or inherited through fork by a launcher's children)
-    # would make this one silently single-process: start from the launcher's environment each time
-    from accelerate.state import AcceleratorState, PartialState
-
-    AcceleratorState._reset_state(reset_partial_state=True)
-    # the process group comes first; the Accelerator waits until the base model's size settles mixed_precision="auto"
-    procs = PartialState(cpu=not cuda)
+    procs = start_processes()  # the process group comes first; the Accelerator waits for mixed_precision="auto"
     set_seed(cfg.seed)
-    if not cuda and procs.num_processes > 1:
-        torch.set_num_threads(max(1, (os.cpu_count() or 1) // procs.num_processes))
     t_start = time.time()
     out = Path(cfg.out_dir)
     if procs.is_main_process:
         out.mkdir(parents=True, exist_ok=True)
         cfg.save(out / CONFIG_FILE)
-
     shards = read_token_shards(cfg.tokens_dir)
-    corpus = Corpus.open(_corpus_dir(cfg, shards.info))
+    corpus = Corpus.open(cfg.corpus_path(shards.info))
     base_dir = out / "base"
     if procs.is_main_process and not (base_dir / "motion_vocab.json").is_file():
         _build_base(cfg, shards, corpus, base_dir)
@@ -253,39 +264,41 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
     mp = resolve_mixed_precision(cfg.mixed_precision, cuda=cuda, cuda_bf16=cuda and torch.cuda.is_bf16_supported(),
                                  n_params=sum(p.numel() for p in lm.model.parameters()),
                                  cpu_bf16=cpu_has_native_bf16())
-    acc = Accelerator(cpu=not cuda, mixed_precision=mp, gradient_accumulation_steps=cfg.grad_accum)
+    acc = make_accelerator(mixed_precision=mp, gradient_accumulation_steps=cfg.grad_accum)
     acc.print(f"mixed precision: {mp} (requested {cfg.mixed_precision!r})")
     lm.vocab.check_tokenizer(shards.tokenizer_id, where=str(cfg.tokens_dir))
     builder = ExampleBuilder(lm.tokenizer, lm.vocab, condition=lm.condition, word_dropout=cfg.word_dropout)
-
     # this process's own block of the train and val rows
     train_rows = rank_block(np.flatnonzero(shards.splits == "train"), acc.num_processes, acc.process_index)
     val_rows = rank_block(np.flatnonzero(shards.splits == "val"), acc.num_processes, acc.process_index)
     if len(train_rows) == 0:
         raise ValueError(f"process {acc.process_index}: no training rows in {cfg.tokens_dir} for "
                          f"{acc.num_processes} processes")
-    train_tok, val_tok = [shards.tokens[i] for i in train_rows], [shards.tokens[i] for i in val_rows]
-    train_txt, val_txt = load_texts(corpus, shards.index[train_rows]), load_texts(corpus, shards.index[val_rows])
+    return LMRun(cfg=cfg, acc=acc, lm=lm, out=out, shards=shards, corpus=corpus, builder=builder,
+                 train_tok=[shards.tokens[i] for i in train_rows], val_tok=[shards.tokens[i] for i in val_rows],
+                 train_txt=load_texts(corpus, shards.index[train_rows]),
+                 val_txt=load_texts(corpus, shards.index[val_rows]), mixed_precision=mp, t_start=t_start)
 
-    def rows_for(stage: str, epoch: int, val: bool = False):
-        return stage_rows(builder, stage, val_tok if val else train_tok, val_txt if val else train_txt,
-                          seq_len=cfg.seq_len, loss=cfg.loss, tasks=cfg.tasks,
-                          captions_per_motion=cfg.captions_per_motion, caption_dropout=cfg.caption_dropout,
-                          caption_augment=0.0 if val else cfg.caption_augment, duration_hint=cfg.duration_hint,
-                          seed=cfg.seed * 1000 + (0 if val else epoch + 1) + 7919 * acc.process_index)
 
-    def agreed_min(n: int) -> int:
-        return int(acc.gather(torch.tensor([n], device=acc.device)).min().item())
-
-    # steps per stage, agreed across processes (each must run the same number of collective steps)
-    plan = []
+def plan_stages(run: LMRun) -> list[Stage]:
+    """Optimizer steps of each stage: `stage_steps`, else `max_steps`, else `epochs` x the steps of one epoch (the
+    fewest batches any process has, agreed across processes)."""
+    cfg, plan, start = run.cfg, [], 0
     for i, stage in enumerate(cfg.stages):
-        batches = agreed_min(max(1, len(rows_for(stage, 0).input_ids) // cfg.batch_size))
+        batches = run.agreed_min(max(1, len(run.rows(stage, 0).input_ids) // cfg.batch_size))
         per_epoch = max(1, batches // cfg.grad_accum)
         steps = cfg.stage_steps[i] if cfg.stage_steps else cfg.max_steps or cfg.epochs * per_epoch
-        plan.append((stage, steps, per_epoch))
-    starts = np.cumsum([0] + [p[1] for p in plan])
+        plan.append(Stage(stage, steps, per_epoch, start))
+        start += steps
+    return plan
 
+
+def build_model_and_optimizer(run: LMRun) -> None:
+    """The trained module (LoRA adapters, the text condition's wrapper), AdamW (no weight decay on biases and norms)
+    and the per-stage warmup + cosine schedule (warmup at most a fifth of a stage), prepared by the Accelerator."""
+    import torch
+
+    cfg, lm = run.cfg, run.lm
     model = lm.model
     model.config.use_cache = False
     if cfg.gradient_checkpointing:
@@ -302,104 +315,87 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
     no_decay = [p for n, p in model.named_parameters() if p.requires_grad and p.ndim < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
                              {"params": no_decay, "weight_decay": 0.0}], lr=lr, betas=(0.9, 0.95))
-    factors = [_schedule(min(cfg.warmup_steps, max(0, total // 5)), total, cfg.min_lr_ratio) for _, total, _ in plan]
+    factor = staged([(min(cfg.warmup_steps, max(0, s.steps // 5)), s.steps) for s in run.plan], cfg.min_lr_ratio)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
+    run.model, run.opt = run.acc.prepare(model, opt)
+    run.sched = sched
+    run.acc.register_for_checkpointing(sched)
 
-    def lr_factor(global_step: int) -> float:
-        s = int(np.searchsorted(starts, global_step, side="right") - 1)
-        s = min(s, len(plan) - 1)
-        return factors[s](global_step - int(starts[s]))
 
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
-    model, opt = acc.prepare(model, opt)
-    acc.register_for_checkpointing(sched)
-
+def resume_or_start(run: LMRun) -> dict:
+    """The trainer state to start from: the newest readable checkpoint's (`resume=True`), else step 0. The logs
+    keep only the lines up to that step."""
+    cfg, acc = run.cfg, run.acc
     state = {"global_step": 0, "stage": 0, "epoch": 0, "batch": 0, "tokens_seen": 0}
-    resumed = _resume(acc, out) if cfg.resume else None
-    ckpt = None
+    resumed = resume_checkpoint(acc, run.out) if cfg.resume else None
     if resumed is not None:
-        ckpt, state = resumed
-        acc.print(f"resumed from {ckpt} (step {state['global_step']})")
-    wall_before = float(state.get("wall_s", 0.0))  # training time of earlier attempts: tokens/s stays honest
+        state = {k: resumed[k] for k in TRAINER_KEYS if k in resumed}
+        acc.print(f"resumed from {resumed['path']} (step {state['global_step']})")
+    run.wall_before = float(state.pop("wall_s", 0.0))
+    run.log = TrainLog(run.out / LOG_FILE, enabled=acc.is_main_process).start(state["global_step"])
+    run.samples = TrainLog(run.out / SAMPLES_FILE, enabled=acc.is_main_process).start(state["global_step"])
+    return state
 
-    def elapsed() -> float:
-        return wall_before + time.time() - t_start
 
-    log_path = out / LOG_FILE
-    if acc.is_main_process and ckpt is None:
-        for stale in (log_path, out / "samples.jsonl"):
-            stale.unlink(missing_ok=True)
+def validate(run: LMRun, stage: str) -> float:
+    """Mean token loss of `stage` on the val rows (at most `eval_batches` batches per process, summed over all
+    processes); nan when there are none."""
+    import torch
 
-    def log(entry: dict) -> None:
-        if acc.is_main_process:
-            with open(log_path, "a") as f:
-                f.write(json.dumps(entry) + "\n")
-
-    # sentence vectors of the cond_texts of the packed rows in use (train epoch or val); the rows object itself is
-    # kept beside its table, because an id() of freed rows can come back for new ones
-    text_tables: list[tuple[object, torch.Tensor]] = []
-
-    def text_table(packed) -> torch.Tensor | None:
-        if lm.condition is None or packed.cond_index is None:
-            return None
-        for rows, table in text_tables:
-            if rows is packed:
-                return table
-        vectors = lm.condition.encode_texts(list(packed.cond_texts)) if packed.cond_texts else np.zeros((0, 1))
-        text_tables[:] = text_tables[-1:] + [(packed, torch.as_tensor(vectors, dtype=torch.float32))]
-        return text_tables[-1][1]
-
-    def run_batch(packed, sl):
-        inp = torch.as_tensor(packed.input_ids[sl], device=acc.device)
-        lab = torch.as_tensor(packed.labels[sl], device=acc.device)
-        kwargs = {}
-        table = text_table(packed)
-        if table is not None:
-            index = packed.cond_index[sl]
-            kwargs = {"text_vectors": table[index[index >= 0]].to(acc.device),
-                      "where": torch.as_tensor(index >= 0, device=acc.device)}
-        return model(input_ids=inp, attention_mask=torch.ones_like(inp), labels=lab, **kwargs).loss  # no padding
-
-    @torch.no_grad()
-    def val_loss(stage: str) -> float:
-        packed = rows_for(stage, 0, val=True)
-        n = agreed_min(min(len(packed.input_ids) // cfg.batch_size, cfg.eval_batches))
+    cfg, acc = run.cfg, run.acc
+    with torch.no_grad():
+        packed = run.rows(stage, 0, val=True)
+        n = run.agreed_min(min(len(packed.input_ids) // cfg.batch_size, cfg.eval_batches))
         if n == 0:
             return float("nan")
-        model.eval()
+        run.model.eval()
         total = torch.zeros(2, device=acc.device)
         for b in range(n):
             sl = slice(b * cfg.batch_size, (b + 1) * cfg.batch_size)
             tokens = int((packed.labels[sl][:, 1:] != IGNORE_INDEX).sum())
-            total += torch.tensor([run_batch(packed, sl).item() * tokens, tokens],
-                                  device=acc.device)
-        model.train()
+            total += torch.tensor([run.batch_loss(packed, sl).item() * tokens, tokens], device=acc.device)
+        run.model.train()
         total = acc.reduce(total, reduction="sum")
         return float(total[0] / total[1].clamp(min=1))
 
-    total_steps = int(starts[-1])
-    bar = tqdm(total=total_steps, initial=state["global_step"], disable=not (cfg.progress and acc.is_local_main_process),
+
+@dataclass
+class LoopFigures:
+    train_loss: float = float("nan")  # mean over the last logging window (all processes)
+    val_loss: float = float("nan")
+    grad_norm: float = float("nan")
+
+
+def train_loop(run: LMRun, state: dict) -> LoopFigures:
+    """Every remaining optimizer step of every stage from `state` (updated in place): logs, samples, checkpoints at
+    `checkpoint_every` and at each epoch's end, validation at each epoch's end."""
+    import torch
+    from tqdm import tqdm  # text bar: widget bars cannot be sent from forked notebook_launcher workers
+
+    cfg, acc, model, opt, sched, plan = run.cfg, run.acc, run.model, run.opt, run.sched, run.plan
+    figures = LoopFigures()
+    bar = tqdm(total=plan[-1].end, initial=state["global_step"], disable=not (cfg.progress and acc.is_local_main_process),
                desc="train_lm", dynamic_ncols=True)
     model.train()
     window, window_tokens, t_window = [], 0, time.time()
-    last_train, last_val, grad_norm = float("nan"), float("nan"), float("nan")
     tokens_per_batch = cfg.batch_size * cfg.seq_len * acc.num_processes
     for s_idx in range(state["stage"], len(plan)):
-        stage, stage_total, _ = plan[s_idx]
+        stage = plan[s_idx]
         if s_idx != state["stage"]:  # a fresh optimizer state for the new stage
             opt.optimizer.state.clear()
             state.update(stage=s_idx, epoch=0, batch=0)
-        while state["global_step"] < starts[s_idx + 1]:
-            packed = rows_for(stage, state["epoch"])
-            n_batches = agreed_min(max(1, len(packed.input_ids) // cfg.batch_size))
+        while state["global_step"] < stage.end:
+            packed = run.rows(stage.name, state["epoch"])
+            n_batches = run.agreed_min(max(1, len(packed.input_ids) // cfg.batch_size))
             n_batches -= n_batches % cfg.grad_accum
             order = np.random.default_rng(cfg.seed + state["epoch"]).permutation(len(packed.input_ids))
             for b in range(state["batch"], max(n_batches, cfg.grad_accum)):
                 sl = order[np.arange(b * cfg.batch_size, (b + 1) * cfg.batch_size) % len(order)]
                 with acc.accumulate(model):
-                    loss = run_batch(packed, sl)
+                    loss = run.batch_loss(packed, sl)
                     acc.backward(loss)
                     if acc.sync_gradients:
-                        grad_norm = float(acc.clip_grad_norm_(model.parameters(), cfg.max_grad_norm))
+                        figures.grad_norm = float(acc.clip_grad_norm_(model.parameters(), cfg.max_grad_norm))
                     opt.step()
                     opt.zero_grad()
                 window.append(loss.detach())
@@ -412,66 +408,104 @@ def train_lm(config: LMConfig | dict) -> LMTrainResult:
                 state["global_step"] += 1
                 bar.update(1)
                 step = state["global_step"]
-                done = step >= starts[s_idx + 1]
+                done = step >= stage.end
                 if step % cfg.log_every == 0 or done:
-                    last_train = float(acc.gather(torch.stack(window).mean()[None]).mean())
+                    figures.train_loss = float(acc.gather(torch.stack(window).mean()[None]).mean())
                     dt = time.time() - t_window
-                    log({"step": step, "loss": last_train, "lr": sched.get_last_lr()[0], "stage": stage,
-                         "epoch": state["epoch"], "split": "train", "tokens_per_s": window_tokens / max(dt, 1e-9)})
-                    bar.set_postfix(loss=f"{last_train:.3f}", stage=stage)
+                    run.log.write({"step": step, "loss": figures.train_loss, "lr": sched.get_last_lr()[0],
+                                   "stage": stage.name, "epoch": state["epoch"], "split": "train",
+                                   "tokens_per_s": window_tokens / max(dt, 1e-9)})
+                    bar.set_postfix(loss=f"{figures.train_loss:.3f}", stage=stage.name)
                     window, window_tokens, t_window = [], 0, time.time()
                 if cfg.sample_every and step % cfg.sample_every == 0 and acc.is_main_process:
-                    _sample_during_training(_causal_lm(acc.unwrap_model(model)), lm, cfg, step, stage, out, acc.print)
+                    _sample_during_training(_causal_lm(acc.unwrap_model(model)), run, step, stage.name)
                 if cfg.checkpoint_every and step % cfg.checkpoint_every == 0 and not done:
-                    _save_checkpoint(acc, out, dict(state, wall_s=elapsed()))
+                    save_checkpoint(acc, run.out, step, dict(state, wall_s=run.elapsed()))
                 if done:
                     break
             epoch_done = state["batch"] >= max(n_batches, cfg.grad_accum)
-            if epoch_done or state["global_step"] >= starts[s_idx + 1]:
-                last_val = val_loss(stage)
-                if not math.isnan(last_val):
-                    log({"step": state["global_step"], "loss": last_val, "stage": stage, "epoch": state["epoch"],
-                         "split": "val"})
-                    acc.print(f"[{stage}] epoch {state['epoch']} step {state['global_step']}: val loss {last_val:.4f}")
+            if epoch_done or state["global_step"] >= stage.end:
+                figures.val_loss = validate(run, stage.name)
+                if not math.isnan(figures.val_loss):
+                    run.log.write({"step": state["global_step"], "loss": figures.val_loss, "stage": stage.name,
+                                   "epoch": state["epoch"], "split": "val"})
+                    acc.print(f"[{stage.name}] epoch {state['epoch']} step {state['global_step']}: val loss "
+                              f"{figures.val_loss:.4f}")
                 state["epoch"] += 1
                 state["batch"] = 0
                 nxt = dict(state)
-                if state["global_step"] >= starts[s_idx + 1] and s_idx + 1 < len(plan):
+                if state["global_step"] >= stage.end and s_idx + 1 < len(plan):
                     nxt.update(stage=s_idx + 1, epoch=0)
                     opt.optimizer.state.clear()
                     state.update(stage=s_idx + 1, epoch=0)
-                _save_checkpoint(acc, out, dict(nxt, wall_s=elapsed()))
+                save_checkpoint(acc, run.out, state["global_step"], dict(nxt, wall_s=run.elapsed()))
     bar.close()
+    return figures
 
+
+def _whole_model(run: LMRun, lm_state: dict):
+    """The trained causal LM of the main process with its full weights, ready to merge or save: the unwrapped model
+    where it is whole (one process, DDP); under FSDP / DeepSpeed, where it holds only shards, a CPU copy rebuilt from
+    `base/` (with its LoRA adapters) and loaded with the gathered weights `lm_state`. LoRA's merge_and_unload must
+    only ever see such a whole model."""
+    if not is_sharded(run.acc):
+        return _causal_lm(run.acc.unwrap_model(run.model))
+    model = MotionLM.from_pretrained(run.out / "base").model
+    if run.cfg.lora:
+        model = _apply_lora(model, run.cfg)
+    model.load_state_dict(lm_state)
+    return model
+
+
+def finalize(run: LMRun, state: dict, figures: LoopFigures) -> LMTrainResult:
+    """Gather the full weights (every process), then on the main process merge LoRA, build the neighbour bank and
+    save the model folder and `train_result.json`; returns this process's result."""
+    cfg, acc, lm, out = run.cfg, run.acc, run.lm, run.out
     acc.wait_for_everyone()
-    unwrapped = acc.unwrap_model(model)
+    unwrapped = acc.unwrap_model(run.model)
     checksum = float(sum(p.detach().float().sum().item() for p in unwrapped.parameters()))
-    full_state = acc.get_state_dict(model) if not cfg.lora else None
-    if full_state is not None and lm.condition is not None:
+    full_state = acc.get_state_dict(run.model)  # every process: a collective under FSDP / ZeRO-3
+    if lm.condition is not None:
         full_state, cond_state = unwrapped.split_state_dict(full_state)
         if acc.is_main_process:
             lm.condition.load_state_dict(cond_state)
     if acc.is_main_process:
-        causal = _causal_lm(unwrapped)
-        final = causal.merge_and_unload() if cfg.lora else causal
+        whole = _whole_model(run, full_state)
+        final = whole.merge_and_unload() if cfg.lora else whole
         final.config.use_cache = True
         if cfg.gradient_checkpointing:
             _set_checkpointing(final, False)
         if lm.condition is not None and cfg.condition_bank > 0:
             from .condition_bank import build_condition_bank
 
-            bank = build_condition_bank(lm.condition, train_texts(corpus, shards), cfg.condition_bank, seed=cfg.seed,
-                                        paraphrase=cfg.caption_augment > 0, neighbours=cfg.condition_neighbours,
+            bank = build_condition_bank(lm.condition, train_texts(run.corpus, run.shards), cfg.condition_bank,
+                                        seed=cfg.seed, paraphrase=cfg.caption_augment > 0,
+                                        neighbours=cfg.condition_neighbours,
                                         temperature=cfg.condition_neighbour_temperature)
             acc.print(f"neighbour bank: {len(bank)} training prompts, k={cfg.condition_neighbours}")
-        MotionLM(final, lm.tokenizer, lm.vocab, condition=lm.condition).save_pretrained(out, state_dict=full_state)
+        MotionLM(final, lm.tokenizer, lm.vocab, condition=lm.condition).save_pretrained(
+            out, state_dict=None if cfg.lora else full_state)
         cfg.save(out / CONFIG_FILE)
     acc.wait_for_everyone()
-    wall = elapsed()
-    result = LMTrainResult(out_dir=str(out), steps=state["global_step"], train_loss=last_train, val_loss=last_val,
-                           num_processes=acc.num_processes, tokens_seen=int(state["tokens_seen"]), wall_s=wall,
-                           tokens_per_s=state["tokens_seen"] / max(wall, 1e-9), grad_norm=grad_norm,
-                           param_checksum=checksum, mixed_precision=mp)
+    wall = run.elapsed()
+    result = LMTrainResult(out_dir=str(out), steps=state["global_step"], train_loss=figures.train_loss,
+                           val_loss=figures.val_loss, num_processes=acc.num_processes,
+                           tokens_seen=int(state["tokens_seen"]), wall_s=wall,
+                           tokens_per_s=state["tokens_seen"] / max(wall, 1e-9), grad_norm=figures.grad_norm,
+                           param_checksum=checksum, mixed_precision=run.mixed_precision)
     if acc.is_main_process:
-        (out / "train_result.json").write_text(json.dumps(asdict(result), indent=2))
+        write_json(out / RESULT_FILE, asdict(result))
+    return result
+
+
+def train_lm(config: LMConfig | dict) -> LMTrainResult:
+    """Train (or resume) the motion language model described by `config`; see the module docstring."""
+    cfg = config if isinstance(config, LMConfig) else LMConfig.from_dict(dict(config))
+    run = start_run(cfg)
+    run.plan = plan_stages(run)
+    build_model_and_optimizer(run)
+    state = resume_or_start(run)
+    figures = train_loop(run, state)
+    result = finalize(run, state, figures)
+    release(run.acc)
     return result

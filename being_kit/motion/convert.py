@@ -63,3 +63,24 @@ def to_joints(motion: Any, representation: str | None = None, name: str = "motio
     if not np.isfinite(out).all():
         raise ValueError(f"{name}: contains NaN or inf")
     return np.ascontiguousarray(out, dtype=np.float32)
+
+
+def to_joints_torch(x, representation: str):
+    """Batched raw features (..., t, d) as a torch tensor -> joints (..., t, 22, 3) in metres, differentiable and on
+    x's device: the reader of training losses and batched metrics. `representation` is the corpus's or the model's
+    ('humanml263', 'smpl_d135' or 'joints'), never guessed from the shape."""
+    dims = {"humanml263": 263, "smpl_d135": 135, "joints": NUM_JOINTS * 3}
+    if representation not in dims:
+        raise ValueError(f"representation: expected one of {REPRESENTATIONS}, got {representation!r}")
+    if x.shape[-1] != dims[representation]:
+        raise ValueError(f"features: {representation} has {dims[representation]} values per frame, got shape "
+                         f"{tuple(x.shape)}")
+    if representation == "humanml263":
+        from .features import joints_from_features
+
+        return joints_from_features(x)
+    if representation == "smpl_d135":
+        from .d135 import joints_from_d135
+
+        return joints_from_d135(x)
+    return x.reshape(*x.shape[:-1], NUM_JOINTS, 3)

@@ -19,10 +19,11 @@ from .convert import to_joints as as_joints
 from .skeleton import FPS, REST_OFFSETS
 
 
-def export_joints(motion: Any, path: str | Path) -> Path:
-    """Save joint positions (t, 22, 3) float32, metres, y up (converted from features when needed)."""
+def export_joints(motion: Any, path: str | Path, *, representation: str | None = None) -> Path:
+    """Save joint positions (t, 22, 3) float32, metres, y up (converted from features when needed; representation
+    forces the reading, as in `convert.to_joints`)."""
     path = Path(path)
-    np.save(path, as_joints(motion))
+    np.save(path, as_joints(motion, representation))
     return path
 
 
@@ -86,7 +87,7 @@ def export_motion(motion: Any, folder: str | Path, name: str = "motion", *, repr
     staging = temporary_sibling(folder / name, "export")
     staging.mkdir()
     try:
-        out = {"joints": export_joints(arr, staging / f"{name}.joints.npy")}
+        out = {"joints": export_joints(arr, staging / f"{name}.joints.npy", representation=kind)}
         if kind != "joints":
             out["features"] = export_features(arr, staging / f"{name}.features.npy")
         if bvh:

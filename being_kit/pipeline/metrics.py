@@ -1,8 +1,8 @@
 """Key figures of one notebook run: `<run_dir>/<NN_name>.metrics.json`, a flat JSON object.
 
 Each numbered notebook's last cell calls `record_metrics`; the runner merges the files into `run.json` and
-`executions/index.jsonl`. Standard library only, so a notebook importing it pays nothing (papermill and nbformat
-are imported by the runner, never here).
+`executions/index.jsonl`. Standard library only (and the stdlib-only `atomic_dirs`), so a notebook importing it pays
+nothing (papermill and nbformat are imported by the runner, never here).
 """
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import math
 import numbers
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Mapping
+
+from ..atomic_dirs import write_file_atomic
 
 NOTEBOOK_NAME = re.compile(r"^\d\d_[A-Za-z0-9_]+$")  # "01_data", "03_train_lm"
 METRICS_SUFFIX = ".metrics.json"
@@ -58,20 +59,12 @@ def validate_metrics(metrics: Mapping[str, Any]) -> dict[str, bool | int | float
 
 
 def write_json_atomic(path: str | os.PathLike, obj: Any) -> Path:
-    """Write `obj` as indented JSON so that readers see the old file or the new one, never half of one."""
+    """Write `obj` as indented JSON so that readers see the old file or the new one, never half of one
+    (`atomic_dirs.write_file_atomic`)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(obj, f, indent=2, allow_nan=False)
-            f.write("\n")
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; these files are shared results
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    text = json.dumps(obj, indent=2, allow_nan=False) + "\n"
+    return write_file_atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
 def format_figure(value: Any) -> str:

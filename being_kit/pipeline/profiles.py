@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..config import parse_overrides
 from .metrics import NOTEBOOK_NAME
 
 try:
@@ -92,29 +93,25 @@ def load_profile(profile: str, profiles_dir: str | os.PathLike = "profiles") -> 
     return Profile(name=path.stem, path=path, common=common, notebooks=notebooks)
 
 
-def _override_value(text: str) -> Any:
-    """A `--set` value: a TOML literal (`1e-3`, `true`, `"a b"`, `[1, 2]`), else the text itself as a string."""
-    try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
-        return text
-
-
 def apply_overrides(profile: Profile, items: list[str] | tuple[str, ...], stems: list[str] | tuple[str, ...] = ()
                     ) -> Profile:
     """`profile` with `SECTION.NAME=VALUE` items laid over it; SECTION is `common`, a notebook stem or its number.
 
-    stems: the notebooks that exist, so `03.lr=1e-3` means `[03_train_lm] lr`. Names and types are checked later
-    by `resolve_parameters`, exactly like values from the file.
+    The items are read by `being_kit.config.parse_overrides`, the one `KEY=VALUE` grammar (VALUE a TOML literal,
+    `1e-3`, `true`, `"a b"`, `[1, 2]`, else the text itself). stems: the notebooks that exist, so `03.lr=1e-3` means
+    `[03_train_lm] lr`. Names and types are checked later by `resolve_parameters`, exactly like values from the file.
     """
     common = dict(profile.common)
     notebooks = {k: dict(v) for k, v in profile.notebooks.items()}
     for item in items:
-        key, sep, text = item.partition("=")
-        section, dot, name = key.strip().rpartition(".")
-        if not sep or not dot or not section or not name:
+        try:
+            ((path, value),) = parse_overrides([item], "--set")
+        except ValueError:
+            path, value = (), None
+        if len(path) != 2:
             raise ProfileError(f"--set {item!r}: expected SECTION.NAME=VALUE, e.g. 03_train_lm.base_model=smollm2 "
                                "or common.seed=1")
+        section, name = path
         if name in INJECTED:
             raise ProfileError(f"--set {item!r}: {name!r} is set by the runner")
         if section != "common" and not NOTEBOOK_NAME.match(section):
@@ -123,7 +120,6 @@ def apply_overrides(profile: Profile, items: list[str] | tuple[str, ...], stems:
                 raise ProfileError(f"--set {item!r}: section {section!r} is not 'common', a notebook stem or the "
                                    f"number of one (notebooks: {list(stems)})")
             section = match[0]
-        value = _override_value(text.strip())
         _check_value(f"--set {item!r}", value)
         (common if section == "common" else notebooks.setdefault(section, {}))[name] = value
     return replace(profile, common=common, notebooks=notebooks)

@@ -10,6 +10,14 @@ the corpus and tokenizer it was measured against. Each notebook names the folder
 (`"being_kit": {"outputs": [...]}`); the new run gets symbolic links to those folders of every notebook before the
 first selected one, and copies of their executed copies and metrics. A notebook never runs while one of its outputs
 is a link, so nothing is written into the other run.
+
+Each notebook's metadata also names the run-folder entries it reads (`inputs`) and the figures it must record
+(`required`; see `notebooks.py`): a run whose notebooks' inputs no earlier notebook writes is refused before anything
+runs, a notebook whose inputs are missing when its turn comes is failed without running, and one that ran without
+recording a required figure is failed.
+
+`run_pipeline` is four stages, each callable on its own: `resolve_run` (profile, selection, run folder: everything
+that can be refused before anything runs), `link_branch`, `execute_notebooks` and `record_run`.
 """
 from __future__ import annotations
 
@@ -26,7 +34,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
 
-from .metrics import METRICS_SUFFIX, NOTEBOOK_NAME, metrics_path, read_metrics, write_json_atomic
+from .metrics import METRICS_SUFFIX, metrics_path, read_metrics, write_json_atomic
+from .notebooks import (PipelineError, discover_notebooks, notebook_headline, notebook_metadata,  # noqa: F401
+                        notebook_outputs, notebook_parameters, select_notebooks, unmet_inputs)
 from .profiles import INJECTED, ProfileError, apply_overrides, load_profile, resolve_parameters
 
 RUN_FILE = "run.json"
@@ -41,10 +51,6 @@ KERNEL_ENV = {"TQDM_DISABLE": "1", "HF_HUB_DISABLE_PROGRESS_BARS": "1"}  # the s
 # Kernels are stopped with "immediate" shutdown once every cell has run and its outputs are saved: the graceful
 # default waits, polling, for the kernel to exit, which took about 3 s on one run in four here (0.7 s otherwise).
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
-class PipelineError(RuntimeError):
-    """The run cannot start: missing folders, bad selection, a profile that does not fit (exit code 2)."""
 
 
 @dataclass
@@ -93,25 +99,6 @@ class RunResult:
         return next((k for k, v in self.notebooks.items() if v.status == "failed"), None)
 
 
-def notebook_headline(path: Path) -> list[str]:
-    """The figures a notebook puts in the pipeline's closing summary, from its metadata `being_kit.headline`
-    (empty when undeclared: the summary then shows its first few figures)."""
-    meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("being_kit", {})
-    keys = meta.get("headline", []) if isinstance(meta, dict) else []
-    if not isinstance(keys, list) or not all(isinstance(k, str) and k for k in keys):
-        raise PipelineError(f"{path}: metadata being_kit.headline must be a list of metric names")
-    return keys
-
-
-def notebook_outputs(path: Path) -> list[str]:
-    """The run-folder entries a notebook writes, from its metadata `being_kit.outputs` (empty when undeclared)."""
-    meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("being_kit", {})
-    outputs = meta.get("outputs", []) if isinstance(meta, dict) else []
-    if not isinstance(outputs, list) or not all(isinstance(o, str) and o and "/" not in o for o in outputs):
-        raise PipelineError(f"{path}: metadata being_kit.outputs must be a list of folder or file names")
-    return outputs
-
-
 def link_earlier_notebooks(source_dir: Path, run_dir: Path, earlier: Sequence[Path]) -> dict[str, "NotebookResult"]:
     """Make `run_dir` hold the results of `earlier` notebooks from `source_dir`: links to their outputs, copies of
     their executed notebooks and metrics. Each must have succeeded there. Returns their records (status linked)."""
@@ -139,68 +126,6 @@ def link_earlier_notebooks(source_dir: Path, run_dir: Path, earlier: Sequence[Pa
         records[stem] = NotebookResult(status="linked", duration_s=old.get("duration_s"),
                                        parameters=old.get("parameters") or {})
     return records
-
-
-def discover_notebooks(notebooks_dir: str | os.PathLike) -> list[Path]:
-    """The numbered notebooks `NN_name.ipynb` of a folder, in order; two-digit numbers must be unique."""
-    folder = Path(notebooks_dir)
-    if not folder.is_dir():
-        raise PipelineError(f"notebooks_dir {str(folder)!r} is not a folder")
-    paths = sorted(p for p in folder.glob("*.ipynb") if NOTEBOOK_NAME.match(p.stem))
-    seen: dict[str, str] = {}
-    for p in paths:
-        if p.stem[:2] in seen:
-            raise PipelineError(f"{folder}: notebooks {seen[p.stem[:2]]} and {p.name} share the number {p.stem[:2]}")
-        seen[p.stem[:2]] = p.name
-    if not paths:
-        raise PipelineError(f"{folder}: no notebooks named NN_name.ipynb")
-    return paths
-
-
-def select_notebooks(paths: Sequence[Path], only: Sequence[str] | None) -> list[Path]:
-    """Keep the notebooks named in `only` ("01", "01_data"); all of them when `only` is empty."""
-    if not only:
-        return list(paths)
-    chosen = []
-    for want in only:
-        match = [p for p in paths if p.stem == want or p.stem[:2] == want]
-        if not match:
-            raise PipelineError(f"--only {want!r}: no such notebook (have {[p.stem for p in paths]})")
-        chosen.extend(m for m in match if m not in chosen)
-    return sorted(chosen)
-
-
-def _assigned_names(path: Path) -> list[str]:
-    """Names assigned at top level of the cell tagged `parameters`, read with `ast` (what Python sees)."""
-    import ast
-
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            try:
-                tree = ast.parse(source)
-            except SyntaxError as e:
-                raise PipelineError(f"{path}: the parameters cell is not valid Python: {e}") from e
-            return [t.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
-                    for t in (node.targets if isinstance(node, ast.Assign) else [node.target]) if isinstance(t, ast.Name)]
-    return []
-
-
-def notebook_parameters(path: Path) -> dict[str, str | None]:
-    """Names defined by a notebook's `parameters` cell -> the default's source text (papermill.inspect_notebook).
-
-    Papermill skips a line it cannot parse (it logs "Unable to parse line"; e.g. an '=' inside the comment), which
-    would make that parameter look unknown; such a line is an error here, naming the parameter.
-    """
-    import papermill
-
-    found = {name: spec.get("default") for name, spec in papermill.inspect_notebook(str(path)).items()}
-    missed = [name for name in _assigned_names(path) if name not in found]
-    if missed:
-        raise PipelineError(f"{path}: papermill cannot parse the parameters cell's lines for {missed}; keep each to "
-                            "`name = literal  # comment` with no '=' in the comment")
-    return found
 
 
 def pick_kernel() -> str:
@@ -382,35 +307,32 @@ class _Progress:
             self.bar.close()
 
 
-def run_pipeline(
-    profile: str | None = None,
-    *,
-    run_id: str | None = None,
-    resume: str | None = None,
-    only: Sequence[str] | None = None,
-    notebooks_dir: str | os.PathLike = "notebooks",
-    executions_dir: str | os.PathLike = "executions",
-    profiles_dir: str | os.PathLike = "profiles",
-    log_output: bool = False,
-    progress: bool = True,
-    dry_run: bool = False,
-    branch_from: str | None = None,
-    overrides: Sequence[str] | None = None,
-) -> RunResult:
-    """Run the numbered notebooks with a profile's parameters; returns the run's record (also in run.json).
+@dataclass
+class RunPlan:
+    """What `resolve_run` decided: the run's record (parameters per notebook), its folder, the notebooks to run,
+    those to link from `source_dir` (a branch) and the earlier attempt's run.json (a resume)."""
 
-    resume: the id of an earlier run; its profile is reused, notebooks that succeeded are kept, and the run goes on
-    from the first that did not. Raises PipelineError / ProfileError before running anything when the set-up is
-    wrong; a failing notebook does not raise: the result's status is "failed" and `format_failure` describes it.
-    branch_from: the id of a finished run; the new run links that run's notebooks before the first selected one
-    (see the module docstring). overrides: `SECTION.NAME=VALUE` items over the profile (`apply_overrides`); on
-    resume, the run's own unless given.
-    """
-    import papermill
+    result: RunResult
+    run_dir: Path
+    executions_dir: Path
+    selected: list[Path]
+    earlier: list[Path] = field(default_factory=list)
+    source_dir: Path | None = None
+    previous: dict[str, Any] = field(default_factory=dict)
 
+
+def resolve_run(profile: str | None = None, *, run_id: str | None = None, resume: str | None = None,
+                only: Sequence[str] | None = None, notebooks_dir: str | os.PathLike = "notebooks",
+                executions_dir: str | os.PathLike = "executions", profiles_dir: str | os.PathLike = "profiles",
+                branch_from: str | None = None, overrides: Sequence[str] | None = None) -> RunPlan:
+    """Everything that can be refused before a notebook runs: the notebooks and their files, the profile and its
+    overrides against every parameters cell, the run folder (new, resumed or branched), every selected notebook's
+    declared inputs. Raises PipelineError / ProfileError; writes nothing."""
     executions_dir = Path(executions_dir).resolve()
     paths = discover_notebooks(notebooks_dir)
     selected = select_notebooks(paths, only)
+    for p in paths:
+        notebook_metadata(p)  # every file is a notebook with well-formed metadata
 
     previous: dict[str, Any] = {}
     if resume:
@@ -472,36 +394,95 @@ def run_pipeline(
         if links:
             raise PipelineError(f"{p.stem} writes {links}, which are links into another run in {run_dir}; it cannot "
                                 "run here (branch a new run from an earlier notebook: --from with --only)")
+    unmet = unmet_inputs(selected, run_dir, produced=earlier)
+    if unmet:
+        raise PipelineError("no earlier notebook of this run writes what these read (metadata being_kit.inputs): "
+                            + "; ".join(f"{stem} needs {names}" for stem, names in unmet.items())
+                            + " (run the notebooks that write them, or branch from a run that has them: --from)")
     for p in selected:
         result.notebooks[p.stem] = NotebookResult(
             parameters={**params[p.stem], "run_dir": str(run_dir), "profile": prof.name})
-    if dry_run:
-        return result
+    return RunPlan(result=result, run_dir=run_dir, executions_dir=executions_dir, selected=selected, earlier=earlier,
+                   source_dir=source_dir, previous=previous)
 
-    if earlier:
-        linked = link_earlier_notebooks(source_dir, run_dir, earlier)
-        result.notebooks = {**linked, **result.notebooks}
+
+def check_writable(plan: RunPlan) -> None:
+    """PipelineError naming the folder when the run cannot write its folder (a resumed run on a read-only copy, an
+    executions folder without permission), before anything runs."""
+    folder = plan.run_dir if plan.run_dir.exists() else plan.executions_dir
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not os.access(folder, os.W_OK | os.X_OK) or (plan.run_dir.exists() and not os.access(plan.run_dir, os.W_OK)):
+        raise PipelineError(f"{folder}: not writable, so run {plan.result.id!r} cannot record anything there; make it "
+                            "writable or choose another --executions-dir")
+
+
+def link_branch(plan: RunPlan) -> None:
+    """A branched run: link the earlier notebooks' outputs from the source run (their records come first)."""
+    if plan.earlier:
+        linked = link_earlier_notebooks(plan.source_dir, plan.run_dir, plan.earlier)
+        plan.result.notebooks = {**linked, **plan.result.notebooks}
+
+
+def _run_one(plan: RunPlan, p: Path, nb: NotebookResult, *, log_output: bool) -> None:
+    """Execute one notebook into the run folder; its declared inputs must exist, and afterwards its metrics file
+    with every required figure. A failure is recorded in `nb`, not raised (KeyboardInterrupt is)."""
+    import papermill
+
+    run_dir, meta = plan.run_dir, notebook_metadata(p)
+    t0 = time.perf_counter()
+    try:
+        missing = [i for i in meta.inputs if not (run_dir / i).exists()]
+        if missing:
+            raise PipelineError(f"{p.stem} reads {missing} (metadata being_kit.inputs), which no earlier notebook "
+                                f"wrote into {run_dir}; it was not run")
+        papermill.execute_notebook(
+            str(p), str(run_dir / p.name), parameters=nb.parameters, kernel_name=plan.result.kernel,
+            progress_bar=False, log_output=log_output, cwd=str(run_dir),
+            stdout_file=sys.stdout if log_output else None, stderr_file=sys.stderr if log_output else None,
+            extra_arguments=KERNEL_ARGS, shutdown_kernel="immediate",
+        )
+        figures = read_metrics(run_dir, p.stem)
+        if figures is None:
+            raise PipelineError(f"{p.name} ran but wrote no {p.stem}{METRICS_SUFFIX}; its last cell must call "
+                                f"being_kit.pipeline.record_metrics(run_dir, {p.stem!r}, {{...}})")
+        absent = [k for k in meta.required if k not in figures]
+        if absent:
+            raise PipelineError(f"{p.name} ran but did not record the figures its metadata requires: {absent} "
+                                f"(being_kit.required; in {p.stem}{METRICS_SUFFIX})")
+        nb.status = "ok"
+    except KeyboardInterrupt:
+        nb.status, nb.duration_s = "interrupted", round(time.perf_counter() - t0, 3)
+        raise
+    except Exception as err:  # PapermillExecutionError, a dead kernel, a timeout, no metrics: this notebook failed
+        nb.status, nb.error = "failed", _error_info(err, p.stem)
+    nb.duration_s = round(time.perf_counter() - t0, 3)
+
+
+def execute_notebooks(plan: RunPlan, *, log_output: bool = False, progress: bool = True) -> None:
+    """Run the selected notebooks in order (on resume, reuse those that succeeded with the same parameters), stopping
+    at the first that fails; run.json is rewritten after each. Sets the result's status."""
+    import logging
+
+    result, run_dir, previous = plan.result, plan.run_dir, plan.previous
     run_dir.mkdir(parents=True, exist_ok=True)
     added_env = [k for k in KERNEL_ENV if k not in os.environ]
     os.environ.update({k: KERNEL_ENV[k] for k in added_env})  # kernels inherit this process's environment
-    import logging
-
     logging.getLogger("papermill").setLevel(logging.WARNING)
-    t_run = time.perf_counter()
-    bar = _Progress(len(selected), enabled=progress)
-    if earlier:
-        bar.note(f"linked from {branch_from}: " + ", ".join(p.stem for p in earlier))
+    bar = _Progress(len(plan.selected), enabled=progress)
+    if plan.earlier:
+        bar.note(f"linked from {result.branched_from}: " + ", ".join(p.stem for p in plan.earlier))
     rerun = False  # once one notebook reruns, every later one reruns too (its inputs may have changed)
     try:
-        for p in selected:
+        for p in plan.selected:
             nb = result.notebooks[p.stem]
             before = previous.get("notebooks", {}).get(p.stem) or {}
             same = before.get("parameters", nb.parameters) == nb.parameters  # the profile may have been edited
-            if resume and not rerun and same and executed_ok(run_dir, p.stem):
+            if result.resumed and not rerun and same and executed_ok(run_dir, p.stem):
                 nb.status, nb.duration_s = "reused", before.get("duration_s")
                 bar.done(f"{p.stem}: reused from the earlier attempt")
                 continue
-            if resume and not rerun and not same:
+            if result.resumed and not rerun and not same:
                 bar.note(f"{p.stem}: parameters changed since the earlier attempt; rerunning from here")
             rerun = True
             kept = keep_earlier_copy(run_dir, p.stem)
@@ -509,24 +490,7 @@ def run_pipeline(
                 bar.note(f"{p.stem}: the earlier attempt's executed copy is kept as {kept.name}")
             bar.start(p.stem)
             metrics_path(run_dir, p.stem).unlink(missing_ok=True)  # a stale file must not pass for this attempt
-            t0 = time.perf_counter()
-            try:
-                papermill.execute_notebook(
-                    str(p), str(run_dir / p.name), parameters=nb.parameters, kernel_name=result.kernel,
-                    progress_bar=False, log_output=log_output, cwd=str(run_dir),
-                    stdout_file=sys.stdout if log_output else None, stderr_file=sys.stderr if log_output else None,
-                    extra_arguments=KERNEL_ARGS, shutdown_kernel="immediate",
-                )
-                if read_metrics(run_dir, p.stem) is None:
-                    raise PipelineError(f"{p.name} ran but wrote no {p.stem}{METRICS_SUFFIX}; its last cell must call "
-                                        f"being_kit.pipeline.record_metrics(run_dir, {p.stem!r}, {{...}})")
-                nb.status = "ok"
-            except KeyboardInterrupt:
-                nb.status, nb.duration_s = "interrupted", round(time.perf_counter() - t0, 3)
-                raise
-            except Exception as err:  # PapermillExecutionError, a dead kernel, a timeout, no metrics: this notebook failed
-                nb.status, nb.error = "failed", _error_info(err, p.stem)
-            nb.duration_s = round(time.perf_counter() - t0, 3)
+            _run_one(plan, p, nb, log_output=log_output)
             bar.done(f"{p.stem}: {nb.status} in {nb.duration_s:.1f} s")
             if nb.status == "failed":
                 break
@@ -536,19 +500,73 @@ def run_pipeline(
         result.status = "interrupted"
         raise
     finally:
-        if result.status == "running":  # an error in the runner itself
-            result.status = "failed"
         for key in added_env:
             os.environ.pop(key, None)
         bar.close()
-        result.ended = _now()
-        result.duration_s = round(time.perf_counter() - t_run, 3)
-        result.figures = _merge_figures(run_dir, [s for s, nb in result.notebooks.items()
-                                                  if nb.status in ("ok", "reused", "linked")])
-        write_json_atomic(run_dir / RUN_FILE, result.to_json())
-        append_index(executions_dir, result.to_json(with_parameters=False))
-    return result
 
 
-__all__ = ["INJECTED", "PipelineError", "ProfileError", "RunResult", "NotebookResult", "run_pipeline",
-           "discover_notebooks", "select_notebooks", "format_failure", "executed_ok"]
+def record_run(plan: RunPlan, duration_s: float) -> None:
+    """Close the run's record: end time, duration, the figures of every notebook that succeeded, run.json and the
+    line in executions/index.jsonl."""
+    result = plan.result
+    if result.status == "running":  # an error in the runner itself
+        result.status = "failed"
+    result.ended = _now()
+    result.duration_s = round(duration_s, 3)
+    result.figures = _merge_figures(plan.run_dir, [s for s, nb in result.notebooks.items()
+                                                   if nb.status in ("ok", "reused", "linked")])
+    write_json_atomic(plan.run_dir / RUN_FILE, result.to_json())
+    append_index(plan.executions_dir, result.to_json(with_parameters=False))
+
+
+def run_pipeline(
+    profile: str | None = None,
+    *,
+    run_id: str | None = None,
+    resume: str | None = None,
+    only: Sequence[str] | None = None,
+    notebooks_dir: str | os.PathLike = "notebooks",
+    executions_dir: str | os.PathLike = "executions",
+    profiles_dir: str | os.PathLike = "profiles",
+    log_output: bool = False,
+    progress: bool = True,
+    dry_run: bool = False,
+    branch_from: str | None = None,
+    overrides: Sequence[str] | None = None,
+) -> RunResult:
+    """Run the numbered notebooks with a profile's parameters; returns the run's record (also in run.json).
+
+    resume: the id of an earlier run; its profile is reused, notebooks that succeeded are kept, and the run goes on
+    from the first that did not. Raises PipelineError / ProfileError before running anything when the set-up is
+    wrong; a failing notebook does not raise: the result's status is "failed" and `format_failure` describes it.
+    branch_from: the id of a finished run; the new run links that run's notebooks before the first selected one
+    (see the module docstring). overrides: `SECTION.NAME=VALUE` items over the profile (`apply_overrides`); on
+    resume, the run's own unless given.
+    """
+    plan = resolve_run(profile, run_id=run_id, resume=resume, only=only, notebooks_dir=notebooks_dir,
+                       executions_dir=executions_dir, profiles_dir=profiles_dir, branch_from=branch_from,
+                       overrides=overrides)
+    if dry_run:
+        return plan.result
+    check_writable(plan)
+    link_branch(plan)
+    t_run = time.perf_counter()
+    failure: BaseException | None = None
+    try:
+        execute_notebooks(plan, log_output=log_output, progress=progress)
+    except BaseException as e:
+        failure = e
+        raise
+    finally:
+        try:
+            record_run(plan, time.perf_counter() - t_run)
+        except OSError as e:  # do not hide the error that stopped the run behind one about recording it
+            if failure is None:
+                raise
+            print(f"being-kit pipeline: could not record the run in {plan.run_dir}: {e}", file=sys.stderr)
+    return plan.result
+
+
+__all__ = ["INJECTED", "PipelineError", "ProfileError", "RunResult", "NotebookResult", "RunPlan", "run_pipeline",
+           "resolve_run", "check_writable", "link_branch", "execute_notebooks", "record_run", "discover_notebooks",
+           "select_notebooks", "format_failure", "executed_ok"]

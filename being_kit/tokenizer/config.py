@@ -5,16 +5,20 @@ VQ 1024 x 512, LFQ 2^16 codes (16 binary dims). Profiles shrink `width`/`depth`/
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
-from typing import Any
+from dataclasses import dataclass
+
+from ..config import Config
 
 QUANTIZERS = ("vq", "lfq", "lfq2d")
 
 
 @dataclass
-class TokenizerConfig:
+class TokenizerConfig(Config):
     quantizer: str = "vq"  # "vq" (EMA codebook), "lfq" (lookup-free, 2^bits codes), "lfq2d" (MotionBook: per body part)
     feature_dim: int = 263  # 263 = HumanML3D features; lfq2d needs 263 (it maps the features onto joints)
+    # what the features are ("humanml263", "smpl_d135"), so decoded motions are read as joints the right way;
+    # "" = the representation of feature_dim (folders saved before this field existed load that way)
+    representation: str = ""
     width: int = 512  # channels of the conv stacks (lfq2d: per joint, so smaller, e.g. width // 4)
     depth: int = 3  # residual blocks per resolution (dilations 1, 3, 9, ...)
     down_stages: int = 2  # stride-2 stages: downsample = 2 ** down_stages (paper: 4 frames per token step)
@@ -36,6 +40,14 @@ class TokenizerConfig:
     def __post_init__(self) -> None:
         if self.quantizer not in QUANTIZERS:
             raise ValueError(f"quantizer: expected one of {QUANTIZERS}, got {self.quantizer!r}")
+        from ..data.schema import REPRESENTATIONS
+
+        if not self.representation:
+            by_dim = {dim: name for name, dim in REPRESENTATIONS.items()}
+            self.representation = by_dim.get(self.feature_dim, "")
+        elif REPRESENTATIONS.get(self.representation) != self.feature_dim:
+            raise ValueError(f"representation: {self.representation!r} has {REPRESENTATIONS.get(self.representation)} "
+                             f"values per frame, but feature_dim is {self.feature_dim} (known: {REPRESENTATIONS})")
         if self.quantizer == "lfq2d" and self.feature_dim != 263:
             raise ValueError(f"feature_dim: lfq2d maps HumanML3D 263-d features onto joints; got {self.feature_dim}")
         for name in ("feature_dim", "width", "depth", "codebook_size", "code_dim"):
@@ -60,14 +72,3 @@ class TokenizerConfig:
     def num_codes(self) -> int:
         """Codes per token (the quantizer's codebook size)."""
         return self.codebook_size if self.quantizer == "vq" else 2 ** self.lfq_bits
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "TokenizerConfig":
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ValueError(f"tokenizer config: unknown keys {unknown}; known: {sorted(known)}")
-        return cls(**d)

@@ -1,5 +1,6 @@
 """Reconstruction quality of a motion tokenizer on a corpus split: MPJPE and acceleration error on joints recovered
-from the features (`joints_from_features`, recover_from_ric semantics), codebook utilisation and perplexity.
+from the features (`motion.convert.to_joints_torch` in the corpus's representation; recover_from_ric semantics for
+HumanML3D's 263), codebook utilisation and perplexity.
 
 Two MPJPEs. `mpjpe_mm` is the field's reconstruction figure (MoMask's `calculate_mpjpe`, which later papers reuse):
 each frame's joints minus that frame's pelvis, so it measures the body pose. `mpjpe_global_mm` keeps the integrated
@@ -42,9 +43,10 @@ def _batches(lengths: np.ndarray, batch_size: int):
 def evaluate_reconstruction(tokenizer: MotionTokenizer, corpus, split: str | None = "test", *, batch_size: int = 32,
                             max_motions: int | None = None) -> ReconstructionMetrics:
     """Encode + decode every motion of `corpus.split(split)` (all of `corpus` when split is None; at most
-    `max_motions`, the first ones) and compare. The corpus holds raw features; the tokenizer's own normaliser applies.
+    `max_motions`, the first ones) and compare. The corpus holds raw features; the tokenizer's own normaliser applies;
+    joints are read in the corpus's representation.
     """
-    from ..motion.features import joints_from_features
+    from ..motion.convert import to_joints_torch
 
     if batch_size < 1:
         raise ValueError(f"batch_size: must be >= 1, got {batch_size}")
@@ -81,8 +83,8 @@ def evaluate_reconstruction(tokenizer: MotionTokenizer, corpus, split: str | Non
         mask = tokenizer.frame_mask(lens, len(raws), t, device)  # (b, tn)
         gt = feats[:, :tn]
         l1_sum += float(((recon - gt).abs().mean(-1) * mask).sum())
-        j_rec = joints_from_features(norm.denormalize(recon))
-        j_gt = joints_from_features(norm.denormalize(gt))
+        j_rec = to_joints_torch(norm.denormalize(recon), corpus.representation)
+        j_gt = to_joints_torch(norm.denormalize(gt), corpus.representation)
         glob = (j_rec - j_gt).norm(dim=-1).mean(-1)  # (b, tn)
         glob_sum += float((glob * mask).sum())
         aligned = ((j_rec - j_rec[..., :1, :]) - (j_gt - j_gt[..., :1, :])).norm(dim=-1).mean(-1)

@@ -10,7 +10,6 @@ motion's (s, k) codes time-major (step 0's k codes, then step 1's, ...); id = co
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 from typing import NamedTuple
@@ -19,14 +18,13 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..model_files import CONFIG_FILE, WEIGHTS_FILE, read_model, save_model
 from .config import TokenizerConfig
 from .convnets import Decoder, Encoder
 from .lfq import LFQuantizer
 from .lfq2d import MotionBookNet
 from .vq import VQ, Quantized
 
-WEIGHTS_FILE = "model.safetensors"
-CONFIG_FILE = "config.json"
 FORMAT = "being_kit.tokenizer/1"
 
 
@@ -116,11 +114,7 @@ class MotionTokenizer(nn.Module):
         tokenizer (a language model trained on its tokens would then refuse them). Anything that changes the codes
         changes a weight, a buffer, or a tensor's shape or name.
         """
-        h = hashlib.sha256()
-        for name, tensor in sorted(self.state_dict().items()):
-            h.update(f"{name}:{tuple(tensor.shape)}:{tensor.dtype}".encode())
-            h.update(tensor.detach().cpu().contiguous().numpy().tobytes())
-        return f"{self.quantizer}-{h.hexdigest()[:16]}"
+        return _content_id(self.quantizer, self.state_dict())
 
     def normalizer(self):
         from ..motion.normalize import Normalizer
@@ -134,7 +128,13 @@ class MotionTokenizer(nn.Module):
         t_used = (t // ds) * ds
         if lengths is None:
             return torch.ones(b, t_used, dtype=torch.bool, device=device)
-        lengths = torch.as_tensor(lengths, device=device).long()
+        lengths = torch.as_tensor(lengths, device=device)
+        if lengths.is_floating_point() and not torch.equal(lengths, lengths.round()):
+            raise ValueError(f"lengths: expected whole frame counts, got {lengths.tolist()} (a fraction would be "
+                             "dropped silently)")
+        if lengths.is_complex() or lengths.dtype == torch.bool:
+            raise ValueError(f"lengths: expected integer frame counts, got dtype {lengths.dtype}")
+        lengths = lengths.long()
         if lengths.shape != (b,) or (lengths < 0).any() or (lengths > t).any():
             raise ValueError(f"lengths: expected ({b},) ints in [0, {t}], got {lengths.tolist()}")
         valid = (lengths // ds) * ds
@@ -143,6 +143,8 @@ class MotionTokenizer(nn.Module):
     def check_features(self, feats: torch.Tensor, name: str = "feats", finite: bool = False) -> None:
         """Raise a ValueError naming `name` unless feats is (b, t >= downsample, feature_dim) (and finite)."""
         d = self.config.feature_dim
+        if not feats.is_floating_point():
+            raise ValueError(f"{name}: expected float features, got dtype {feats.dtype} (convert with .float())")
         if feats.ndim != 3 or feats.shape[-1] != d:
             hint = " (one motion? add a batch axis: feats[None])" if feats.ndim == 2 and feats.shape[-1] == d else ""
             raise ValueError(f"{name}: expected (b, t, {d}) normalised features, got {tuple(feats.shape)}{hint}")
@@ -250,56 +252,45 @@ class MotionTokenizer(nn.Module):
         return self.normalizer().denormalize(feats).astype(np.float32)
 
     # ---- files -------------------------------------------------------------------------------------------------
-    def save_pretrained(self, directory: str | os.PathLike) -> Path:
-        """Write `model.safetensors` + `config.json` (config, mean/std, tokenizer_id) into `directory`, atomically per
-        file. Loadable by `from_pretrained` alone."""
-        from safetensors.torch import save_file
-
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        state = {k: v.detach().cpu().contiguous().clone() for k, v in self.state_dict().items()}
+    def save_pretrained(self, directory: str | os.PathLike, state_dict: dict | None = None) -> Path:
+        """Write `model.safetensors` (weights and the normaliser's mean/std buffers) + `config.json` (config,
+        tokenizer_id) into `directory`, replacing an earlier save as a whole (`being_kit.model_files`). Loadable by
+        `from_pretrained` alone. `state_dict`: the full weights when the model in memory is sharded."""
         meta = {"format": FORMAT, "tokenizer_id": self.tokenizer_id, "config": self.config.to_dict(),
-                "mean": self.mean.cpu().tolist(), "std": self.std.cpu().tolist(),
                 "token_vocab_size": self.token_vocab_size, "tokens_per_step": self.tokens_per_step,
                 "downsample": self.downsample}
-        tmp = directory / f".{WEIGHTS_FILE}.tmp"
-        save_file(state, str(tmp))
-        os.replace(tmp, directory / WEIGHTS_FILE)
-        tmp = directory / f".{CONFIG_FILE}.tmp"
-        tmp.write_text(json.dumps(meta, indent=1))
-        os.replace(tmp, directory / CONFIG_FILE)
-        return directory
+        if state_dict is not None:
+            meta["tokenizer_id"] = _content_id(self.quantizer, state_dict)
+        return save_model(self, directory, meta, state_dict=state_dict)
 
     @classmethod
     def from_pretrained(cls, directory: str | os.PathLike, device: str | torch.device = "cpu") -> "MotionTokenizer":
-        """Rebuild from a `save_pretrained` folder; errors name the missing or unreadable file."""
-        from safetensors import SafetensorError
-        from safetensors.torch import load_file
-
+        """Rebuild from a `save_pretrained` folder; errors name the missing, unreadable or corrupt file. The weights
+        must hash to the `tokenizer_id` in config.json: a flipped byte would otherwise change every code silently."""
         directory = Path(directory)
-        if not directory.is_dir():
-            raise FileNotFoundError(f"{directory}: not a tokenizer folder (expected {CONFIG_FILE} + {WEIGHTS_FILE})")
+        meta, state = read_model(directory, "tokenizer")
         cfg_path, w_path = directory / CONFIG_FILE, directory / WEIGHTS_FILE
-        for p in (cfg_path, w_path):
-            if not p.is_file():
-                raise FileNotFoundError(f"{p}: missing; a tokenizer folder holds {CONFIG_FILE} and {WEIGHTS_FILE}")
         try:
-            meta = json.loads(cfg_path.read_text())
-            if not isinstance(meta, dict):
-                raise ValueError(f"expected a JSON object, got a {type(meta).__name__}")
             if meta.get("format") != FORMAT:
                 raise ValueError(f"format {meta.get('format')!r}, expected {FORMAT!r}")
-            config = TokenizerConfig.from_dict(meta["config"])
-            mean, std = np.asarray(meta["mean"], np.float32), np.asarray(meta["std"], np.float32)
-        except (ValueError, KeyError, TypeError) as e:  # JSONDecodeError is a ValueError
+            config = TokenizerConfig.from_dict(meta["config"], where="config")
+        except (ValueError, KeyError, TypeError) as e:
             raise ValueError(f"{cfg_path}: corrupt tokenizer config ({type(e).__name__}: {e})") from None
-        model = cls(config, mean, std)
-        try:
-            state = load_file(str(w_path))
-        except (SafetensorError, OSError, ValueError) as e:
-            raise ValueError(f"{w_path}: unreadable weights ({e})") from None
+        model = cls(config)  # mean/std come with the weights (folders written before 2026-12 also list them in config.json)
         try:
             model.load_state_dict(state, strict=True)
         except RuntimeError as e:
             raise ValueError(f"{w_path}: weights do not match {cfg_path.name} ({str(e)[:300]})") from None
+        if "tokenizer_id" in meta and model.tokenizer_id != meta["tokenizer_id"]:
+            raise ValueError(f"{w_path}: corrupt weights: they hash to {model.tokenizer_id}, but {cfg_path.name} "
+                             f"records {meta['tokenizer_id']}; restore the folder or retrain")
         return model.to(device).eval()
+
+
+def _content_id(quantizer: str, state: dict) -> str:
+    """`MotionTokenizer.tokenizer_id` of a state dict: a hash of the names, shapes, dtypes and bytes of its tensors."""
+    h = hashlib.sha256()
+    for name, tensor in sorted(state.items()):
+        h.update(f"{name}:{tuple(tensor.shape)}:{tensor.dtype}".encode())
+        h.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    return f"{quantizer}-{h.hexdigest()[:16]}"

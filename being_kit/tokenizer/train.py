@@ -2,40 +2,39 @@
 
 The same function runs directly (one process, CPU or one GPU), under `accelerate.notebook_launcher` /
 `debug_launcher` with several processes, and under `accelerate launch -m being_kit.tokenizer.train --config c.json`
-on a node. The Accelerator is created inside (cpu=True where no GPU exists: without it each CPU process silently
-trains alone). Each process reads its own shard of the train split (`Corpus.shard`); the batch of step s on rank r
-is drawn from a generator seeded with (seed, r, s), so the data position is the step number and a resumed run sees
-exactly the batches it would have seen.
+on a node. The Accelerator is created inside, on the shared training runtime (`being_kit.training`: processes,
+checkpoints, schedule, log). Each process reads its own shard of the train split (`Corpus.shard`); the batch of step s
+on rank r is drawn from a generator seeded with (seed, r, s), so the data position is the step number and a resumed
+run sees exactly the batches it would have seen.
 
 Losses: smooth L1 on normalised features + `vel_weight` x smooth L1 on their frame differences + `joint_weight` x
 smooth L1 on joints recovered from the features (in units of `JOINT_SCALE_M`) + the quantizer's own terms.
-Checkpoints (`<out_dir>/checkpoints/step_NNNNNNN/`: model, optimizer, scheduler, step, each rank's torch RNG) are
-written into a temporary folder and renamed into place; a run finding one resumes from the newest.
+Checkpoints (`<out_dir>/checkpoints/step_NNNNNNN/`: model, optimizer, scheduler, step, each rank's RNG) are the
+runtime's (`being_kit.training.checkpoint`); a run finding one resumes from the newest that reads.
 """
 from __future__ import annotations
 
-import argparse
 import json
-import math
-import os
-import shutil
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..config import Config, apply_overrides, command_line_config, parse_overrides, write_json
+from ..training import (LOG_FILE, TrainLog, make_accelerator, release, resume_checkpoint, save_checkpoint,
+                        start_processes, warmup_cosine)
 from .config import TokenizerConfig
 from .model import MotionTokenizer
 
 JOINT_SCALE_M = 0.1  # joint-position loss measured in decimetres, so its size is comparable to the feature loss
-LOG_FILE = "train_log.jsonl"
+RESULT_FILE = "train_result.json"
 
 
 @dataclass
-class TrainConfig:
+class TrainConfig(Config):
     corpus_path: str  # a being-kit corpus folder with mean.npy/std.npy beside it
     out_dir: str  # train_log.jsonl, checkpoints/, and the final save_pretrained output
     model: TokenizerConfig = field(default_factory=TokenizerConfig)
@@ -78,17 +77,6 @@ class TrainConfig:
         if not 0 <= self.min_lr_ratio <= 1:
             raise ValueError(f"min_lr_ratio: expected in [0, 1], got {self.min_lr_ratio}")
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "TrainConfig":
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ValueError(f"train config: unknown keys {unknown}; known: {sorted(known)}")
-        return cls(**d)
-
 
 @dataclass
 class TrainResult:
@@ -99,15 +87,6 @@ class TrainResult:
     final_val: dict  # last validation figures (evaluate_reconstruction on the val split)
     train_time_s: float
     resumed_from: int  # step of the checkpoint the run started from (0: fresh)
-
-
-def lr_factor(step: int, cfg: TrainConfig) -> float:
-    """Linear warmup then cosine decay to min_lr_ratio (multiplies cfg.lr)."""
-    if step < cfg.warmup_steps:
-        return (step + 1) / cfg.warmup_steps
-    span = max(cfg.max_steps - cfg.warmup_steps, 1)
-    progress = min((step - cfg.warmup_steps) / span, 1.0)
-    return cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * progress))
 
 
 def sample_batch(shard, normalizer, step: int, rank: int, cfg: TrainConfig, per_process: int) -> tuple[np.ndarray, np.ndarray]:
@@ -127,9 +106,10 @@ def sample_batch(shard, normalizer, step: int, rank: int, cfg: TrainConfig, per_
 
 
 def tokenizer_losses(model, feats: torch.Tensor, lengths: torch.Tensor, cfg: TrainConfig, mean: torch.Tensor,
-                     std: torch.Tensor) -> dict[str, torch.Tensor]:
-    """Forward + every loss term; "loss" is the weighted total. feats (b, t, d) normalised, lengths (b,)."""
-    from ..motion.features import joints_from_features
+                     std: torch.Tensor, *, representation: str) -> dict[str, torch.Tensor]:
+    """Forward + every loss term; "loss" is the weighted total. feats (b, t, d) normalised, lengths (b,);
+    `representation` is the corpus's (how joints are read from the features for the joint terms)."""
+    from ..motion.convert import to_joints_torch
 
     out = model(feats, lengths)
     m = out.mask[..., None].to(feats.dtype)
@@ -141,9 +121,9 @@ def tokenizer_losses(model, feats: torch.Tensor, lengths: torch.Tensor, cfg: Tra
         mv.sum().clamp(min=1) * feats.shape[-1])
     losses = {"recon": recon, "vel": vel, "quant": out.quant_loss}
     total = recon + cfg.vel_weight * vel + out.quant_loss
-    if cfg.joint_weight > 0 and feats.shape[-1] == 263:
-        j_rec = joints_from_features(out.recon * std + mean) / JOINT_SCALE_M
-        j_gt = joints_from_features(gt * std + mean) / JOINT_SCALE_M
+    if cfg.joint_weight > 0:
+        j_rec = to_joints_torch(out.recon * std + mean, representation) / JOINT_SCALE_M
+        j_gt = to_joints_torch(gt * std + mean, representation) / JOINT_SCALE_M
         frames = m[..., 0]
         per_frame = lambda a, b: F.smooth_l1_loss(a, b, reduction="none").flatten(2).mean(-1)  # noqa: E731
         if cfg.root_weight > 0:
@@ -173,119 +153,19 @@ def _perplexity(codes: torch.Tensor, size: int) -> torch.Tensor:
     return torch.exp(-(p * p.log()).sum()).detach()
 
 
-# ---- checkpoints ----------------------------------------------------------------------------------------------
-def checkpoint_dirs(out_dir: str | Path) -> list[Path]:
-    """Complete checkpoints (renamed into place), oldest first."""
-    root = Path(out_dir) / "checkpoints"
-    return sorted(p for p in root.glob("step_*") if p.is_dir() and (p / "state.pt").is_file()) if root.is_dir() else []
-
-
-def _save_checkpoint(accelerator, model, optimizer, scheduler, step: int, cfg: TrainConfig) -> None:
-    root = Path(cfg.out_dir) / "checkpoints"
-    tmp = root / f".tmp_step_{step:07d}"
-    final = root / f"step_{step:07d}"
-    accelerator.wait_for_everyone()
-    if accelerator.is_main_process:
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-    accelerator.wait_for_everyone()
-    torch.save({"torch": torch.get_rng_state(), "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []},
-               tmp / f"rng_{accelerator.process_index}.pt")
-    accelerator.wait_for_everyone()
-    if accelerator.is_main_process:
-        state = {"model": accelerator.unwrap_model(model).state_dict(), "optimizer": optimizer.state_dict(),
-                 "scheduler": scheduler.state_dict(), "step": step, "num_processes": accelerator.num_processes,
-                 "config": cfg.to_dict()}
-        torch.save(state, tmp / "state.pt")
-        shutil.rmtree(final, ignore_errors=True)
-        os.replace(tmp, final)
-        for old in checkpoint_dirs(cfg.out_dir)[: -cfg.keep_checkpoints]:
-            shutil.rmtree(old, ignore_errors=True)
-    accelerator.wait_for_everyone()
-
-
-class UnreadableCheckpoint(ValueError):
-    """A checkpoint file that does not load (truncated by a kill or a full disk)."""
-
-
-def _read(file: Path, **kwargs):
-    try:
-        return torch.load(file, weights_only=False, **kwargs)
-    except Exception as e:  # torch raises RuntimeError, EOFError, UnpicklingError, ... for a truncated file
-        raise UnreadableCheckpoint(f"{file}: unreadable ({type(e).__name__}: {e})") from None
-
-
-def resume_checkpoint(ckpts: list[Path], accelerator, model, optimizer, scheduler) -> int:
-    """Load the newest of `ckpts` that reads and return its step; an unreadable one is reported and the one before
-    it tried. Raises when none reads (delete them, or set resume=False, to start over)."""
-    bad = []
-    for path in reversed(ckpts):
-        try:
-            step = _load_checkpoint(path, accelerator, model, optimizer, scheduler)
-        except UnreadableCheckpoint as e:
-            bad.append(str(e))
-            accelerator.print(f"checkpoint {path.name} is unreadable, trying the one before it: {e}")
-            continue
-        if bad:
-            accelerator.print(f"resumed from {path} (step {step}) after {len(bad)} unreadable checkpoint(s)")
-        return step
-    raise ValueError("no checkpoint could be read: " + "; ".join(bad) + " (delete them or set resume=False)")
-
-
-def _load_checkpoint(path: Path, accelerator, model, optimizer, scheduler) -> int:
-    state = _read(path / "state.pt", map_location="cpu")
-    if not isinstance(state, dict) or not {"num_processes", "model", "optimizer", "scheduler", "step"} <= set(state):
-        raise UnreadableCheckpoint(f"{path / 'state.pt'}: not a being-kit tokenizer checkpoint")
-    rng = _read(path / f"rng_{accelerator.process_index}.pt")
-    if state["num_processes"] != accelerator.num_processes:
-        raise ValueError(f"{path}: written by {state['num_processes']} processes, resuming with "
-                         f"{accelerator.num_processes}; the batches would differ (start a new out_dir)")
-    accelerator.unwrap_model(model).load_state_dict(state["model"])
-    optimizer.load_state_dict(state["optimizer"])
-    scheduler.load_state_dict(state["scheduler"])
-    torch.set_rng_state(rng["torch"])
-    if rng["cuda"] and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(rng["cuda"])
-    return int(state["step"])
-
-
-def _truncate_log(path: Path, step: int) -> None:
-    """Drop log records past `step` (written after the checkpoint a resumed run starts from)."""
-    if not path.is_file():
-        return
-    keep = []
-    for line in path.read_text().splitlines():
-        try:
-            if json.loads(line)["step"] <= step:
-                keep.append(line)
-        except (ValueError, KeyError):
-            continue
-    path.write_text("".join(f"{ln}\n" for ln in keep))
-
-
 # ---- the training function --------------------------------------------------------------------------------------
 def train_tokenizer(config: TrainConfig) -> TrainResult:
     """Train (or resume) per `config`; saves the tokenizer with `save_pretrained(config.out_dir)` at the end."""
-    from accelerate import Accelerator
     from tqdm.auto import tqdm
 
     from ..data import Corpus
     from ..motion.normalize import Normalizer
     from .evaluate import evaluate_reconstruction
 
-    from accelerate.state import AcceleratorState
-
     cfg = config
-    # a state left by an earlier Accelerator in this process (a run that raised, or one inherited through fork by a
-    # launcher's children) would make this one silently single-process, or pair its collectives wrongly: start from
-    # the launcher's environment each time (as train_lm does)
-    AcceleratorState._reset_state(reset_partial_state=True)
-    accelerator = Accelerator(cpu=not torch.cuda.is_available())
+    start_processes()
+    accelerator = make_accelerator()
     n_proc, rank = accelerator.num_processes, accelerator.process_index
-    if n_proc > 1 and not torch.cuda.is_available():
-        # the cores split between the processes (as train_lm does); one thread per process on 2 cores also keeps a
-        # launcher's forked children out of the OpenMP pool a parent kernel used before forking, where they hang
-        torch.set_num_threads(max(1, (os.cpu_count() or 1) // n_proc))
     if cfg.batch_size % n_proc:
         raise ValueError(f"batch_size: {cfg.batch_size} must be divisible by the {n_proc} processes")
     per_process = cfg.batch_size // n_proc
@@ -293,8 +173,9 @@ def train_tokenizer(config: TrainConfig) -> TrainResult:
     corpus = Corpus.open(cfg.corpus_path)
     if accelerator.is_main_process:
         corpus.verify()  # shard bytes against meta.json's digests: a flipped byte would train on garbage silently
-    if corpus.feature_dim != cfg.model.feature_dim:
-        raise ValueError(f"corpus {cfg.corpus_path}: feature_dim {corpus.feature_dim} != model.feature_dim {cfg.model.feature_dim}")
+    if corpus.feature_dim != cfg.model.feature_dim or corpus.representation != cfg.model.representation:
+        raise ValueError(f"corpus {cfg.corpus_path}: {corpus.representation} ({corpus.feature_dim} values per frame), "
+                         f"but model is {cfg.model.representation!r} (feature_dim {cfg.model.feature_dim})")
     normalizer = Normalizer.load(cfg.corpus_path, dim=corpus.feature_dim)
     train_split = corpus.split("train")
     if len(train_split) < n_proc:
@@ -306,21 +187,18 @@ def train_tokenizer(config: TrainConfig) -> TrainResult:
     torch.manual_seed(cfg.seed)  # same initial weights on every rank (DDP also broadcasts them)
     model = MotionTokenizer(cfg.model, normalizer.mean, normalizer.std)
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, betas=(0.9, 0.99))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, cfg))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: warmup_cosine(s, cfg.warmup_steps, cfg.max_steps, cfg.min_lr_ratio))
     model, optimizer = accelerator.prepare(model, optimizer)  # scheduler stepped by hand: once per optimiser step
+    accelerator.register_for_checkpointing(scheduler)
     torch.manual_seed(cfg.seed + 1000 * rank)  # ranks draw different dead-code resets / entropy samples
-    log_path = out_dir / LOG_FILE
-    start = 0
-    ckpts = checkpoint_dirs(out_dir) if cfg.resume else []
-    if ckpts:
-        start = resume_checkpoint(ckpts, accelerator, model, optimizer, scheduler)
+    resumed = resume_checkpoint(accelerator, out_dir) if cfg.resume else None
+    start = int(resumed["step"]) if resumed else 0
+    log = TrainLog(out_dir / LOG_FILE, enabled=accelerator.is_main_process)
     if accelerator.is_main_process:
         out_dir.mkdir(parents=True, exist_ok=True)
-        if start:
-            _truncate_log(log_path, start)
-        elif log_path.exists():
-            log_path.unlink()
-        (out_dir / "train_config.json").write_text(json.dumps(cfg.to_dict(), indent=1))
+        log.start(start)
+        cfg.save(out_dir / "train_config.json")
     accelerator.wait_for_everyone()
     unwrapped = accelerator.unwrap_model(model)
     mean, std = unwrapped.mean, unwrapped.std
@@ -335,7 +213,7 @@ def train_tokenizer(config: TrainConfig) -> TrainResult:
         x, lens = sample_batch(shard, normalizer, step, rank, cfg, per_process)
         feats = torch.as_tensor(x, device=accelerator.device)
         lengths = torch.as_tensor(lens, device=accelerator.device)
-        losses = tokenizer_losses(model, feats, lengths, cfg, mean, std)
+        losses = tokenizer_losses(model, feats, lengths, cfg, mean, std, representation=corpus.representation)
         optimizer.zero_grad(set_to_none=True)
         accelerator.backward(losses["loss"])
         if cfg.grad_clip > 0:
@@ -348,66 +226,47 @@ def train_tokenizer(config: TrainConfig) -> TrainResult:
             figures = {k: float(accelerator.reduce(v.detach().to(accelerator.device).float(), "mean")) for k, v in losses.items()}
             final_train = {"step": done, "split": "train", **figures, "lr": scheduler.get_last_lr()[0]}
             bar.set_postfix(loss=f"{figures['loss']:.4f}")
-            if accelerator.is_main_process:
-                with log_path.open("a") as f:
-                    f.write(json.dumps(final_train) + "\n")
+            log.write(final_train)
         if done % cfg.val_every == 0 or done == cfg.max_steps:
             # every rank evaluates the same motions: a quantizer may issue collectives even in eval mode
             m = evaluate_reconstruction(unwrapped, val, split=None, max_motions=cfg.val_max_motions)
             final_val = {"step": done, "split": "val", "feature_l1": m.feature_l1, "mpjpe_mm": m.mpjpe_mm,
                          "mpjpe_global_mm": m.mpjpe_global_mm, "codebook_usage": m.codebook_usage, "perplexity": m.perplexity}
-            if accelerator.is_main_process:
-                with log_path.open("a") as f:
-                    f.write(json.dumps(final_val) + "\n")
+            log.write(final_val)
             model.train()
         if done % cfg.checkpoint_every == 0 or done in (cfg.max_steps, stop):
-            _save_checkpoint(accelerator, model, optimizer, scheduler, done, cfg)
+            save_checkpoint(accelerator, out_dir, done, keep=cfg.keep_checkpoints)
     bar.close()
+    full = accelerator.get_state_dict(model) if stop == cfg.max_steps else None  # every process: gathers shards
     if accelerator.is_main_process:
-        if stop == cfg.max_steps:
-            unwrapped.save_pretrained(out_dir)
+        if full is not None:
+            unwrapped.save_pretrained(out_dir, state_dict=full)
         result = TrainResult(str(out_dir), max(stop, start), unwrapped.tokenizer_id, final_train, final_val,
                              time.time() - t0, start)
-        (out_dir / "train_result.json").write_text(json.dumps(asdict(result), indent=1))
+        write_json(out_dir / RESULT_FILE, asdict(result), indent=1)
     accelerator.wait_for_everyone()
-    result = json.loads((out_dir / "train_result.json").read_text())
-    accelerator.free_memory()
-    if n_proc == 1:
-        # forget this process's (non-distributed) accelerate state, so a later notebook_launcher / debug_launcher
-        # in the same kernel does not fork children that inherit it and each train alone
-        from accelerate.state import AcceleratorState
-
-        AcceleratorState._reset_state(reset_partial_state=True)
+    result = json.loads((out_dir / RESULT_FILE).read_text())
+    release(accelerator)
     return TrainResult(**result)
 
 
 def with_overrides(config: dict, items: list[str]) -> dict:
-    """A TrainConfig dict with `KEY=VALUE` items applied (VALUE parsed as JSON when it parses; `model.x` sets a
-    TokenizerConfig field). Unknown keys are left for `TrainConfig.from_dict` to name."""
-    d = json.loads(json.dumps(config))
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise ValueError(f"override {item!r}: expected KEY=VALUE, e.g. lr=5e-4 or model.width=256")
-        try:
-            value = json.loads(value)
-        except ValueError:
-            pass
-        target = d.setdefault("model", {}) if key.startswith("model.") else d
-        target[key.removeprefix("model.")] = value
-    return d
+    """A TrainConfig dict with `KEY=VALUE` items applied (`being_kit.config.apply_overrides`: `model.x` sets a
+    TokenizerConfig field). Names and types are checked by `TrainConfig.from_dict`."""
+    return apply_overrides(config, items)
 
 
 def per_quantizer_overrides(text: str, quantizers: list[str]) -> dict[str, list[str]]:
     """Parse a notebook's `overrides` string, "lfq.lr=5e-4 lfq2d.max_steps=4000 vq.model.width=384", into
-    {quantizer: ["lr=5e-4", ...]} (profiles hold flat values only, so per-quantizer settings travel as one string)."""
+    {quantizer: ["lr=5e-4", ...]} (profiles hold flat values only, so per-quantizer settings travel as one string).
+    Each item is in `being_kit.config`'s one `KEY=VALUE` grammar, its key led by a trained quantizer."""
     out: dict[str, list[str]] = {q: [] for q in quantizers}
-    for item in text.replace(",", " ").split():
-        q, sep, rest = item.partition(".")
-        if not sep or q not in out:
+    items = text.replace(",", " ").split()
+    for item, (path, _) in zip(items, parse_overrides(items, "overrides")):
+        if len(path) < 2 or path[0] not in out:
             raise ValueError(f"overrides: {item!r} must start with one of the trained quantizers {quantizers} "
                              f"and a dot, e.g. {quantizers[0]}.lr=5e-4")
-        out[q].append(rest)
+        out[path[0]].append(item.split(".", 1)[1])
     return out
 
 
@@ -419,18 +278,13 @@ def launch_training(config: TrainConfig, num_processes: int = 1) -> TrainResult:
     result = launch(train_tokenizer, (config,), num_processes)
     if result is not None:
         return result
-    return TrainResult(**json.loads((Path(config.out_dir) / "train_result.json").read_text()))
+    return TrainResult(**json.loads((Path(config.out_dir) / RESULT_FILE).read_text()))
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`accelerate launch -m being_kit.tokenizer.train --config train.json [--set max_steps=100 ...]`."""
-    parser = argparse.ArgumentParser(prog="being_kit.tokenizer.train", description=main.__doc__)
-    parser.add_argument("--config", required=True, help="JSON of TrainConfig fields (model: TokenizerConfig fields)")
-    parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="override fields; model.x for the model")
-    args = parser.parse_args(argv)
-    d = with_overrides(json.loads(Path(args.config).read_text()), args.set)
-    result = train_tokenizer(TrainConfig.from_dict(d))
-    print(json.dumps(asdict(result)))
+    """`accelerate launch -m being_kit.tokenizer.train --config train.json [--set max_steps=100 model.width=256]`."""
+    config = command_line_config(TrainConfig, argv, prog="being_kit.tokenizer.train", description=main.__doc__)
+    print(json.dumps(asdict(train_tokenizer(config))))
 
 
 if __name__ == "__main__":

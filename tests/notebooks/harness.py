@@ -34,12 +34,18 @@ def require_notebook(stem: str) -> Path:
 
 
 def declared(stem: str) -> dict:
-    """A notebook's metadata `being_kit`: the run-folder entries it writes (`outputs`) and the figures its headline
-    names (`headline`), which every run must record; `optional_outputs` are written only by some settings (03's
-    `cache/` for a converted pretrained base)."""
-    meta = json.loads(require_notebook(stem).read_text(encoding="utf-8")).get("metadata", {}).get("being_kit", {})
-    return {"outputs": list(meta.get("outputs", [])), "headline": list(meta.get("headline", [])),
-            "optional": list(meta.get("optional_outputs", []))}
+    """A notebook's metadata `being_kit` (see being_kit/pipeline/notebooks.py): the run-folder entries it reads
+    (`inputs`, `optional_inputs`) and writes (`outputs`; `optional` ones only under some settings, 03's `cache/`),
+    the figures every run records (`required`) and those its headline names (`headline`), which the tiny run must
+    record too. Fails when the notebook does not declare its outputs."""
+    from being_kit.pipeline.notebooks import PipelineError, notebook_metadata
+
+    try:
+        meta = notebook_metadata(require_notebook(stem), strict=True)
+    except PipelineError as e:
+        pytest.fail(str(e), pytrace=False)
+    return {"inputs": meta.inputs, "optional_inputs": meta.optional_inputs, "outputs": meta.outputs,
+            "optional": meta.optional_outputs, "required": meta.required, "headline": meta.headline}
 
 
 def metrics_of(run, stem: str) -> dict:

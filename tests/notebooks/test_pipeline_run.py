@@ -60,7 +60,8 @@ def test_a_branch_reruns_the_language_model_on_the_same_tokens(tiny_run):
     from being_kit.pipeline.runner import run_pipeline
 
     if tiny_run.status != "ok":
-        pytest.skip("the tiny run failed; test_every_notebook_ran_ok reports why")
+        pytest.fail(f"the tiny run failed ({tiny_run.failed}), so there is nothing to branch from; "
+                    "test_every_notebook_ran_ok reports why", pytrace=False)
     src = tiny_run.run_dir
     before = {name: _digest(src / name) for name in ("corpus", "tokenizer", "tokens")}
     branch = run_pipeline("tiny", run_id=f"{src.name}-seed1", branch_from=src.name, only=["03", "04"],
@@ -79,11 +80,15 @@ def test_a_branch_reruns_the_language_model_on_the_same_tokens(tiny_run):
 
 
 def test_every_notebook_writes_what_its_metadata_declares(tiny_run):
-    """Each notebook's metadata names its outputs and headline figures; a run that lacks one fails here."""
+    """Each notebook's metadata names its inputs, outputs, required and headline figures; a run that lacks one fails
+    here (the runner already fails a notebook whose inputs are missing or that skipped a required figure)."""
+    written: set[str] = set()
     for stem in tiny_run.notebooks:
         want = harness.declared(stem)
-        assert want["headline"], f"{stem}: metadata being_kit.headline names no figures"
+        assert want["headline"] and want["required"], f"{stem}: metadata names no headline or required figures"
+        assert set(want["inputs"] + want["optional_inputs"]) <= written, f"{stem} reads what no earlier one writes"
         metrics = harness.metrics_of(tiny_run, stem)
-        assert [k for k in want["headline"] if k not in metrics] == [], stem
+        assert [k for k in want["required"] + want["headline"] if k not in metrics] == [], stem
         missing = [o for o in want["outputs"] if o not in want["optional"] and not (tiny_run.run_dir / o).exists()]
         assert missing == [], stem
+        written |= set(want["outputs"])

@@ -2,7 +2,7 @@
 
 Without a run directory the explorer and the inspector use a tiny synthetic corpus (the inspector an untrained
 tokenizer, said so in its output) and the playground skips generation with a message; one test gives the playground
-a tiny trained language model (`being_kit.lm.fakes`) so generation, playback and export run end to end.
+a tiny trained language model (`tests/unit/_lm_fakes.py`) so generation, playback and export run end to end.
 """
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def test_playground_without_model_skips_with_a_message(tmp_path):
 
 def test_playground_generates_and_exports_with_a_tiny_model(tmp_path):
     from being_kit.lm import LMConfig, train_lm
-    from being_kit.lm.fakes import make_fake_run
+    from _lm_fakes import make_fake_run
 
     run = tmp_path / "run"
     tokens = make_fake_run(run, n=8)

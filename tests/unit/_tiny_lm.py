@@ -1,8 +1,8 @@
-"""The smallest trainable motion LM on a fake run (`being_kit.lm.fakes`): one place for the tests that need one."""
+"""The smallest trainable motion LM on a fake run (`tests/unit/_lm_fakes.py`): one place for the tests that need one."""
 from pathlib import Path
 
 from being_kit.lm import LMConfig, MotionLM, train_lm
-from being_kit.lm.fakes import make_fake_run
+from _lm_fakes import make_fake_run
 
 TINY = dict(n_layer=1, n_embd=32, n_head=2, text_vocab_size=300, seq_len=64, batch_size=4, warmup_steps=1, log_every=1)
 

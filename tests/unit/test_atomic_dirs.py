@@ -70,3 +70,34 @@ def test_killed_writers_temporaries_are_cleared_and_live_ones_kept(tmp_path):
     with pytest.warns(UserWarning, match=str(other)):
         write_corpus(_records(2), tmp_path / "d", progress=False)  # writing a corpus clears its own leftovers
     assert not other.exists() and len(Corpus.open(tmp_path / "d")) == 2
+
+
+def test_a_folder_written_whole_keeps_the_entries_it_does_not_write(tmp_path):
+    """A model saved into a trainer's folder: the model files are replaced together, checkpoints/ and logs stay."""
+    target = _folder(tmp_path / "out", "old model")
+    (target / "train_log.jsonl").write_text("{}\n")
+    (target / "checkpoints" / "step_1").mkdir(parents=True)
+    (target / "checkpoints" / "step_1" / "w").write_text("ckpt")
+    before = (target / "train_log.jsonl").stat().st_ino
+
+    def write(tmp):
+        (tmp / "x.txt").write_text("new model")
+        (tmp / "config.json").write_text("{}")
+
+    atomic_dirs.write_folder_atomic(target, write)
+    assert (target / "x.txt").read_text() == "new model" and (target / "config.json").is_file()
+    assert (target / "checkpoints" / "step_1" / "w").read_text() == "ckpt"
+    assert (target / "train_log.jsonl").stat().st_ino == before  # hard-linked, not copied
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_folder_write_that_fails_leaves_the_old_folder_and_no_temporary(tmp_path):
+    target = _folder(tmp_path / "out", "old model")
+
+    def write(tmp):
+        (tmp / "x.txt").write_text("half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        atomic_dirs.write_folder_atomic(target, write)
+    assert (target / "x.txt").read_text() == "old model" and sorted(p.name for p in tmp_path.iterdir()) == ["out"]

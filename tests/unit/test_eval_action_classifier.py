@@ -73,3 +73,15 @@ def test_augmented_training_still_learns(tmp_path):
     model = train_action_classifier(corpus, cfg)
     motions, labels = labelled_motions(corpus, "test")
     assert model.accuracy(motions, labels) > 0.8
+
+
+def test_training_does_not_depend_on_what_used_the_random_generator_before(tmp_path):
+    """04 trains its classifier after the LM generated: the weights (and so action_acc_real) must not follow the
+    random draws the generations happened to make."""
+    corpus = fake_corpus(tmp_path / "corpus", 60)
+    cfg = ActionClassifierConfig(hidden=16, steps=5, batch_size=8, progress=False)
+    torch.manual_seed(123)
+    a = train_action_classifier(corpus, cfg).state_dict()
+    torch.rand(1000)  # other work in between
+    b = train_action_classifier(corpus, cfg).state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a)

@@ -74,3 +74,31 @@ def test_train_save_load_and_learn(tmp_path, text_model):
 def test_from_pretrained_missing_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match="config.json"):
         ContrastiveEvaluator.from_pretrained(tmp_path)
+
+
+def test_training_resumes_from_a_checkpoint_to_the_same_weights(tmp_path):
+    """Evaluator B on the training runtime: a rerun continues from the newest checkpoint (the batch generator's
+    state travels with it) and ends where one uninterrupted run ends; its log has each step once."""
+    import json
+
+    torch.set_num_threads(1)
+    fake_corpus(tmp_path / "corpus", 120)
+
+    def cfg(out, **kw):
+        return EvaluatorTrainConfig(corpus_path=str(tmp_path / "corpus"), out_dir=str(tmp_path / out), steps=40,
+                                    batch_size=16, val_every=40, log_every=10, progress=False,
+                                    model=ContrastiveConfig(hidden=32, embed_dim=16, word_dim=8, text_model=""), **kw)
+
+    whole = train_evaluator(cfg("whole"))
+    train_evaluator(cfg("split", checkpoint_every=20))
+    (tmp_path / "split" / "model.safetensors").unlink()  # as if killed after the step-20 checkpoint
+    log = tmp_path / "split" / "train_log.jsonl"
+    log.write_text('{"step": 10, "loss": 123}\n' + log.read_text().splitlines()[1] + "\n"
+                   + '{"step": 30, "loss": 9}\n')  # step 10 marked (a fresh start would rewrite it); 30 after the checkpoint
+    resumed = train_evaluator(cfg("split", checkpoint_every=20))
+    a, b = whole.model.state_dict(), resumed.model.state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a) and resumed.final_loss == pytest.approx(whole.final_loss)
+    rows = [json.loads(x) for x in log.read_text().splitlines()]
+    assert [r["step"] for r in rows] == [10, 20, 30, 40] and rows[0]["loss"] == 123 and rows[2]["loss"] != 9
+    with pytest.raises(ValueError, match="checkpoint_every"):
+        EvaluatorTrainConfig(corpus_path="c", out_dir="o", checkpoint_every=-1)

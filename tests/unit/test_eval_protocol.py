@@ -132,3 +132,16 @@ def test_lm_generator_wraps_generate_motion(monkeypatch):
     assert seen["durations"] == [2.0, 0.6, 0.2] and seen["seed"] == 7 and seen["kw"]["top_k"] == 3
     assert [m.shape for m in out] == [(40, 263), (4, 263), (4, 263)]
     assert not out[1].any() and g.failures == 1 and g.calls == 3
+
+
+def test_the_tokenizer_row_scores_its_reconstructions_like_generations(monkeypatch):
+    """evaluate_reconstructed_motions: the evaluator sees each motion as the tokenizer reconstructs it, so a perfect
+    tokenizer gives the real row's figures (the tokenizer's MPJPE is tokenizer.evaluate_reconstruction, another name)."""
+    import being_kit.eval.protocol as protocol
+
+    class Perfect:
+        quantizer = "echo"
+
+    monkeypatch.setattr(protocol, "reconstruct_motions", lambda tok, motions: [np.asarray(m) for m in motions])
+    res = protocol.evaluate_reconstructed_motions(Perfect(), _eval_set(), LookupEvaluator(64), repeat=2, progress=False)
+    assert res.name == "reconstruction (echo)" and res.summary()["r_precision_top3"] == (1.0, 0.0)

@@ -1,13 +1,23 @@
-"""being_kit's layers only point down: motion <- data <- tokenizer <- eval <- lm <- viz (pipeline, bench and the
-top-level helpers may use any). Every import in every module, at the top or inside a function, is checked."""
+"""being_kit's layers only point down: base <- motion <- data <- tokenizer <- eval <- lm <- viz, where base is the
+package root's modules (atomic_dirs, config, model_files, launcher) and the training runtime; pipeline and bench may
+use any. Every import in every module, at the top or inside a function, is checked."""
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "being_kit"
-LAYERS = ("motion", "data", "tokenizer", "eval", "lm", "viz")
+LAYERS = ("base", "motion", "data", "tokenizer", "eval", "lm", "viz")
 RANK = {name: i for i, name in enumerate(LAYERS)}
+BASE_PACKAGES = ("training",)
+
+
+def layer_of(name: str) -> str:
+    """The layer of a top-level name of the package: a folder's own, or base for root modules and the runtime."""
+    return "base" if name in BASE_PACKAGES or name.endswith(".py") or name in ROOT_MODULES else name
+
+
+ROOT_MODULES = {p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
 
 
 def imported_layers(path: Path) -> list[tuple[str, int]]:
@@ -33,10 +43,11 @@ def imported_layers(path: Path) -> list[tuple[str, int]]:
 def test_no_layer_imports_one_above_it():
     upward = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        layer = path.relative_to(PACKAGE).parts[0]
-        if layer not in RANK:
+        layer = layer_of(path.relative_to(PACKAGE).parts[0])
+        if layer not in RANK or path.name == "__init__.py" and path.parent == PACKAGE:
             continue
         for target, line in imported_layers(path):
+            target = layer_of(target)
             if target in RANK and RANK[target] > RANK[layer]:
                 upward.append(f"{path.relative_to(PACKAGE.parent)}:{line} ({layer} imports {target})")
     assert not upward, "imports that point up:\n" + "\n".join(upward)
@@ -49,3 +60,9 @@ def test_the_walker_sees_relative_absolute_and_nested_imports(tmp_path):
         assert sorted(imported_layers(probe)) == [("data", 5), ("lm", 1), ("viz", 2)]
     finally:
         probe.unlink()
+
+
+def test_the_base_layer_is_the_root_modules_and_the_runtime():
+    assert {"atomic_dirs", "config", "model_files", "launcher"} <= ROOT_MODULES
+    assert layer_of("training") == layer_of("atomic_dirs") == layer_of("config.py") == "base"
+    assert layer_of("tokenizer") == "tokenizer" and layer_of("pipeline") == "pipeline"

@@ -6,7 +6,7 @@ import torch
 from being_kit.lm import LMConfig, MotionLM, train_lm
 from being_kit.lm.conditioning import (UNKNOWN_WORD, TextCondition, TextConditionConfig, drop_words,
                                        word_vocabulary)
-from being_kit.lm.fakes import make_fake_run
+from _lm_fakes import make_fake_run
 from being_kit.lm.generate import _left_pad, generate_motion
 from being_kit.lm.packing import IGNORE_INDEX, pack_examples
 from being_kit.lm.templates import Example, ExampleBuilder

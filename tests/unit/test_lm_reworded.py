@@ -4,7 +4,7 @@ import pytest
 
 from being_kit.data.synthetic import FAMILY_NAMES, make_action
 from being_kit.data.synthetic.captions import JOINERS, SUBJECTS, _phrases, part_captions
-from being_kit.lm.fakes import make_fake_run
+from _lm_fakes import make_fake_run
 from being_kit.lm.reworded import (REWORDED, caption_vocabulary, novel_words, reworded_accuracy, reworded_prompts,
                                    words)
 

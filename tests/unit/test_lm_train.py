@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from being_kit.lm import LMConfig, MotionLM, TokenizerMismatchError, train_lm
-from being_kit.lm.fakes import make_fake_run
-from being_kit.lm.train import STATE_FILE
+from _lm_fakes import make_fake_run
+from being_kit.training.checkpoint import STATE_FILE
 
 TINY = dict(n_layer=1, n_embd=32, n_head=2, text_vocab_size=300, seq_len=64, batch_size=4, warmup_steps=2,
             log_every=2, lr=3e-3)
@@ -37,7 +37,8 @@ def test_two_stages_log_train_and_val_and_save_a_loadable_model(fake_tokens, tmp
     assert lm.vocab.tokenizer_id == json.loads((fake_tokens / "tokens.json").read_text())["tokenizer_id"]
     assert LMConfig.load(tmp_path / "lm" / "lm_config.json").max_steps == 6
     assert sorted(p.name for p in (tmp_path / "lm" / "checkpoints").iterdir())  # atomic checkpoints, no .tmp left
-    assert not list((tmp_path / "lm" / "checkpoints").glob("*.tmp"))
+    assert not [p for p in (tmp_path / "lm" / "checkpoints").iterdir() if p.name.startswith(".")]
+    assert not [p for p in (tmp_path / "lm").iterdir() if p.name.startswith(".")]  # the model folder was swapped in
 
 
 def test_resume_continues_from_the_last_checkpoint(fake_tokens, tmp_path):
@@ -45,7 +46,7 @@ def test_resume_continues_from_the_last_checkpoint(fake_tokens, tmp_path):
     first = train_lm(_cfg(fake_tokens, out, stages=("align",), max_steps=4))
     r = train_lm(_cfg(fake_tokens, out, stages=("align",), max_steps=4))
     assert r.steps == 4 and r.tokens_seen == first.tokens_seen > 0  # nothing left to do: resumed at the final step
-    saved = json.loads((out / "checkpoints" / "step_4" / STATE_FILE).read_text())
+    saved = json.loads((out / "checkpoints" / "step_0000004" / STATE_FILE).read_text())
     assert 0 < saved["wall_s"] <= first.wall_s  # training time so far travels with the checkpoint ...
     assert r.wall_s > saved["wall_s"]  # ... and counts in the resumed result (tokens/s is not inflated)
     r2 = train_lm(_cfg(fake_tokens, tmp_path / "fresh", stages=("align",), max_steps=4, resume=False))
@@ -55,11 +56,11 @@ def test_resume_continues_from_the_last_checkpoint(fake_tokens, tmp_path):
 def test_a_truncated_checkpoint_falls_back_to_the_one_before_it(fake_tokens, tmp_path, capsys):
     out = tmp_path / "lm"
     train_lm(_cfg(fake_tokens, out, stages=("align",), max_steps=4, checkpoint_every=2))  # step_2, step_4
-    weights = next((out / "checkpoints" / "step_4").glob("model*.safetensors"))
+    weights = next((out / "checkpoints" / "step_0000004").glob("model*.safetensors"))
     weights.write_bytes(weights.read_bytes()[:100])
     r = train_lm(_cfg(fake_tokens, out, stages=("align",), max_steps=4, checkpoint_every=2))
     said = capsys.readouterr().out
-    assert "step_4 is unreadable" in said and "resumed from" in said and "step_2" in said
+    assert "step_0000004 is unreadable" in said and "resumed from" in said and "step_0000002" in said
     assert r.steps == 4
     for ckpt in (out / "checkpoints").glob("step_*"):
         for f in ckpt.glob("model*.safetensors"):
@@ -174,3 +175,19 @@ def test_mixed_precision_auto_keeps_small_models_fp32_and_bf16_runs_on_cpu(fake_
     assert bf16.mixed_precision == "bf16" and math.isfinite(bf16.train_loss) and math.isfinite(bf16.val_loss)
     saved = MotionLM.from_pretrained(tmp_path / "bf16").model
     assert next(saved.parameters()).dtype == torch.float32  # autocast keeps fp32 master weights; they load
+
+
+def test_a_resumed_run_logs_each_step_once(fake_tokens, tmp_path):
+    """A run killed after its step-2 checkpoint had logged steps 3 and 4 (and sampled at 4): the rerun drops those
+    lines before logging them again."""
+    import shutil
+
+    out = tmp_path / "lm"
+    cfg = _cfg(fake_tokens, out, stages=("align",), max_steps=4, checkpoint_every=2, log_every=1, sample_every=2)
+    train_lm(cfg)
+    shutil.rmtree(out / "checkpoints" / "step_0000004")
+    train_lm(cfg)
+    train = [json.loads(x)["step"] for x in (out / "train_log.jsonl").read_text().splitlines()
+             if json.loads(x)["split"] == "train"]
+    samples = [json.loads(x)["step"] for x in (out / "samples.jsonl").read_text().splitlines()]
+    assert train == [1, 2, 3, 4] and samples == [2, 2, 4, 4]

@@ -12,7 +12,7 @@ from being_kit.pipeline.runner import executed_ok, run_pipeline
 
 
 def make_notebook(folder: Path, stem: str, body: str, params: str = "", record: bool = True,
-                  outputs: list[str] | None = None) -> Path:
+                  outputs: list[str] | None = None, **meta) -> Path:
     """A numbered notebook with a parameters cell (run_dir, profile, seed + `params`), `body`, and record_metrics."""
     cells = [
         new_markdown_cell(f"# {stem}"),
@@ -24,8 +24,8 @@ def make_notebook(folder: Path, stem: str, body: str, params: str = "", record: 
         cells.append(new_code_cell(f"record_metrics(run_dir, {stem!r}, {{'seed': seed, '{stem}_value': value}})"))
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    if outputs is not None:
-        nb.metadata["being_kit"] = {"outputs": outputs}
+    if outputs is not None or meta:
+        nb.metadata["being_kit"] = {"outputs": outputs or [], **meta}
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{stem}.ipynb"
     nbformat.write(nb, path)
@@ -224,3 +224,101 @@ def test_headline_declared_in_metadata_and_the_evaluator_b_note(tmp_path):
     (run / "05_eval.metrics.json").write_text(json.dumps({"evaluator": "guo", "fid_generated": 0.2}))
     text = headline_summary(run, tmp_path / "notebooks")
     assert "evaluator A" in text and "comparable with published figures" in text and "evaluator B" not in text
+
+
+def _two_step(tmp_path, second_inputs, first_writes=True, required=()):
+    """01 declares it writes corpus/ (and makes it when first_writes), 02 reads `second_inputs`."""
+    body = "from pathlib import Path\nPath(run_dir, 'corpus').mkdir()\nvalue = 1" if first_writes else "value = 1"
+    make_notebook(tmp_path / "nb", "01_make", body, outputs=["corpus"])
+    make_notebook(tmp_path / "nb", "02_use", "value = 2", outputs=[], inputs=second_inputs, required=list(required))
+    (tmp_path / "p.toml").write_text("")
+    return dict(notebooks_dir=tmp_path / "nb", executions_dir=tmp_path / "ex", progress=False)
+
+
+def test_inputs_no_earlier_notebook_writes_are_refused_before_anything_runs(tmp_path):
+    from being_kit.pipeline.runner import PipelineError
+
+    kw = _two_step(tmp_path, ["corpus", "tokens"])
+    with pytest.raises(PipelineError, match=r"02_use needs \['tokens'\].*--from"):
+        run_pipeline(str(tmp_path / "p.toml"), **kw)
+    assert not (tmp_path / "ex").exists()
+    with pytest.raises(PipelineError, match=r"02_use needs \['corpus'\]"):  # 01 is not selected
+        run_pipeline(str(tmp_path / "p.toml"), only=["02"], **_two_step(tmp_path, ["corpus"]))
+
+
+def test_an_input_an_earlier_notebook_did_not_make_fails_the_notebook_without_running_it(tmp_path):
+    result = run_pipeline(str(tmp_path / "p.toml"), **_two_step(tmp_path, ["corpus"], first_writes=False))
+    err = result.notebooks["02_use"].error
+    assert result.status == "failed" and result.failed == "02_use" and err["ename"] == "PipelineError"
+    assert "02_use reads ['corpus']" in err["evalue"] and "it was not run" in err["evalue"]
+    assert not (result.run_dir / "02_use.ipynb").exists()
+
+
+def test_a_required_figure_that_was_not_recorded_fails_the_notebook(tmp_path):
+    kw = _two_step(tmp_path, ["corpus"], required=["02_use_value", "accuracy"])
+    result = run_pipeline(str(tmp_path / "p.toml"), **kw)
+    assert result.failed == "02_use"
+    assert "did not record the figures its metadata requires: ['accuracy']" in result.notebooks["02_use"].error["evalue"]
+    kw = _two_step(tmp_path, ["corpus"], required=["02_use_value"])
+    assert run_pipeline(str(tmp_path / "p.toml"), run_id="again", **kw).status == "ok"
+
+
+def test_malformed_metadata_and_a_notebook_that_is_not_json_are_named(tmp_path):
+    from being_kit.pipeline.runner import PipelineError
+
+    kw = _two_step(tmp_path, ["corpus"])
+    (tmp_path / "nb" / "02_use.ipynb").write_text('{"cells": [')  # cut by a crash or a bad merge
+    with pytest.raises(PipelineError, match=r"02_use.ipynb: not a notebook \(not JSON"):
+        run_pipeline(str(tmp_path / "p.toml"), **kw)
+    make_notebook(tmp_path / "nb", "02_use", "value = 2", outputs=["a/b"])
+    with pytest.raises(PipelineError, match=r"02_use.ipynb: metadata being_kit.outputs must be a list of folder or"):
+        run_pipeline(str(tmp_path / "p.toml"), **kw)
+
+
+def test_resuming_into_a_read_only_run_folder_says_so_before_running(tmp_path, monkeypatch):
+    from being_kit.pipeline.runner import PipelineError
+
+    kw = _two_step(tmp_path, ["corpus"])
+    run_pipeline(str(tmp_path / "p.toml"), run_id="r", only=["01"], **kw)
+    run_dir = tmp_path / "ex" / "r"
+    before = (run_dir / "run.json").read_text()
+    real_access = os.access  # root may write into a 0555 folder, so the permission is simulated
+    monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: Path(path) != run_dir and real_access(path, mode))
+    with pytest.raises(PipelineError, match=r"ex/r: not writable"):
+        run_pipeline(resume="r", **kw)
+    assert (run_dir / "run.json").read_text() == before and not (run_dir / "02_use.ipynb").exists()
+
+
+def test_an_error_while_recording_does_not_hide_the_error_that_stopped_the_run(tmp_path, monkeypatch, capsys):
+    from being_kit.pipeline import runner
+
+    kw = _two_step(tmp_path, ["corpus"])
+
+    def interrupted(plan, **_):
+        raise KeyboardInterrupt
+
+    def cannot_record(plan, duration_s):
+        raise PermissionError(13, "Permission denied", str(plan.run_dir / "run.json"))
+
+    monkeypatch.setattr(runner, "execute_notebooks", interrupted)
+    monkeypatch.setattr(runner, "record_run", cannot_record)
+    with pytest.raises(KeyboardInterrupt):
+        run_pipeline(str(tmp_path / "p.toml"), **kw)
+    assert "could not record the run" in capsys.readouterr().err
+
+
+def test_the_stages_of_a_run_one_by_one(project):
+    """resolve_run decides everything and writes nothing; execute_notebooks runs; record_run closes the record."""
+    from being_kit.pipeline.runner import execute_notebooks, record_run, resolve_run
+
+    kw = dict(notebooks_dir=project / "notebooks", executions_dir=project / "executions",
+              profiles_dir=project / "profiles")
+    plan = resolve_run("ok", run_id="staged", **kw)
+    assert [p.stem for p in plan.selected] == ["01_first", "02_second"] and plan.earlier == []
+    assert plan.result.notebooks["01_first"].parameters["scale"] == 2.5 and not (project / "executions").exists()
+    execute_notebooks(plan, progress=False)
+    assert plan.result.status == "ok" and (plan.run_dir / "02_second.metrics.json").is_file()
+    record_run(plan, 1.5)
+    saved = json.loads((plan.run_dir / "run.json").read_text())
+    assert saved["duration_s"] == 1.5 and saved["figures"]["02_second_value"] == 3.5 and saved["ended"]
+    assert [x["id"] for x in index_lines(project)] == ["staged"]

@@ -125,6 +125,10 @@ def test_override_values_read_as_toml_or_text():
     assert got.notebooks["03_train_lm"] == {"lr": 1e-3, "stage_steps": "700,110", "base_model": "smollm2"}
     assert got.common == {"seed": 0, "progress": True} and got.notebooks["04_generate"] == {"prompt": "a b"}
     assert base.notebooks["03_train_lm"] == {"lr": 2e-4}  # the loaded profile itself is unchanged
+    assert apply_overrides(base, ["03.text_condition="], ["03_train_lm"]).notebooks["03_train_lm"]["text_condition"] == ""
+    for bad in ("03.lr", "lr=1", "03.model.width=2", ".lr=1"):
+        with pytest.raises(ProfileError, match="expected SECTION.NAME=VALUE"):
+            apply_overrides(base, [bad], ["03_train_lm"])
 
 
 @pytest.mark.parametrize("name", ["tiny", "cpu", "gpu", "a800"])

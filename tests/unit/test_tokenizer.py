@@ -91,7 +91,7 @@ def test_raw_tokenize_detokenize(tok):
 def test_save_and_load_round_trip(tok, tmp_path):
     tok.save_pretrained(tmp_path)
     meta = json.loads((tmp_path / "config.json").read_text())
-    assert meta["tokenizer_id"] == tok.tokenizer_id and len(meta["mean"]) == 263
+    assert meta["tokenizer_id"] == tok.tokenizer_id and "mean" not in meta  # statistics: buffers in the weights
     loaded = MotionTokenizer.from_pretrained(tmp_path)
     assert loaded.tokenizer_id == tok.tokenizer_id
     x = torch.randn(2, 24, 263)
@@ -194,8 +194,22 @@ def test_encode_decode_tokenize_detokenize_name_what_is_wrong(tok):
         tok.detokenize(np.array([1.0, 2.0] * k))
     with pytest.raises(ValueError, match="at least one step"):
         tok.detokenize(np.array([], dtype=np.int64))
-    # what passes still round-trips
+    with pytest.raises(ValueError, match=r"feats: expected float features, got dtype torch.int64"):
+        tok.encode(torch.zeros((1, 16, d), dtype=torch.long))
+    with pytest.raises(ValueError, match=r"lengths: expected whole frame counts, got \[7.9"):
+        tok.encode(torch.randn(1, 16, d), torch.tensor([7.9]))
+    # what passes still round-trips, and whole lengths given as floats are read as ints
     assert tok.detokenize(tok.tokenize(np.zeros((16, d), np.float32))).shape == (16, d)
+    x = torch.randn(1, 16, d)
+    assert torch.equal(tok.encode(x, torch.tensor([12.0])), tok.encode(x, torch.tensor([12])))
+
+
+def test_the_representation_is_named_and_checked():
+    assert TokenizerConfig().representation == "humanml263"
+    assert TokenizerConfig(feature_dim=135).representation == "smpl_d135"  # older folders: from the dimension
+    assert TokenizerConfig.from_dict({"feature_dim": 135, "representation": "smpl_d135"}).feature_dim == 135
+    with pytest.raises(ValueError, match="representation: 'smpl_d135' has 135 values per frame, but feature_dim is 263"):
+        TokenizerConfig(representation="smpl_d135")
 
 
 def test_motionbook_map_is_a_permutation_of_the_features():

@@ -8,7 +8,8 @@ import torch
 
 from _tokenizer_corpus import make_test_corpus
 from being_kit.tokenizer import MotionTokenizer, TokenizerConfig, evaluate_reconstruction
-from being_kit.tokenizer.train import TrainConfig, checkpoint_dirs, lr_factor, main, train_tokenizer
+from being_kit.tokenizer.train import TrainConfig, main, train_tokenizer
+from being_kit.training import checkpoint_dirs, warmup_cosine
 
 
 @pytest.fixture(scope="module")
@@ -62,19 +63,20 @@ def test_an_interrupted_run_resumes_to_the_same_weights(corpus_dir, tmp_path, q)
 
 def test_a_torn_checkpoint_is_ignored(corpus_dir, tmp_path):
     train_tokenizer(config(corpus_dir, tmp_path, stop_at=4))
-    (tmp_path / "checkpoints" / ".tmp_step_0000006").mkdir()  # a write that died before the rename
+    (tmp_path / "checkpoints" / ".step_0000006.tmp-1-0a1b2c3d").mkdir()  # a write that died before the swap
     assert [p.name for p in checkpoint_dirs(tmp_path)] == ["step_0000004"]
+    assert train_tokenizer(config(corpus_dir, tmp_path)).resumed_from == 4
 
 
 def test_a_truncated_checkpoint_falls_back_to_the_one_before_it(corpus_dir, tmp_path, capsys):
     train_tokenizer(config(corpus_dir, tmp_path / "whole"))
     train_tokenizer(config(corpus_dir, tmp_path, stop_at=4, checkpoint_every=2))  # checkpoints at 2 and 4
-    newest = tmp_path / "checkpoints" / "step_0000004" / "state.pt"
+    newest = tmp_path / "checkpoints" / "step_0000004" / "model.safetensors"
     newest.write_bytes(newest.read_bytes()[:1000])  # a kill or a full disk cut the write
     resumed = train_tokenizer(config(corpus_dir, tmp_path, checkpoint_every=2))
     assert resumed.resumed_from == 2
     out = capsys.readouterr().out
-    assert "step_0000004 is unreadable" in out and "state.pt" in out
+    assert "step_0000004 is unreadable" in out and "resumed from" in out
     a = MotionTokenizer.from_pretrained(tmp_path / "whole").state_dict()
     b = MotionTokenizer.from_pretrained(tmp_path).state_dict()
     assert all(torch.equal(a[k], b[k]) for k in a)  # the older checkpoint resumes to the same weights
@@ -82,9 +84,18 @@ def test_a_truncated_checkpoint_falls_back_to_the_one_before_it(corpus_dir, tmp_
 
 def test_no_readable_checkpoint_is_an_error_that_says_what_to_do(corpus_dir, tmp_path):
     train_tokenizer(config(corpus_dir, tmp_path, stop_at=4))
-    (tmp_path / "checkpoints" / "step_0000004" / "state.pt").write_bytes(b"cut")
+    (tmp_path / "checkpoints" / "step_0000004" / "model.safetensors").write_bytes(b"cut")
     with pytest.raises(ValueError, match="no checkpoint could be read.*set resume=False"):
         train_tokenizer(config(corpus_dir, tmp_path))
+
+
+def test_a_checkpoint_of_the_older_format_says_what_to_do(corpus_dir, tmp_path):
+    old = tmp_path / "checkpoints" / "step_0000004"  # before the shared runtime: torch.save of a dict + rng_<rank>.pt
+    old.mkdir(parents=True)
+    torch.save({"step": 4, "num_processes": 1}, old / "state.pt")
+    with pytest.raises(ValueError, match="step_0000004: written by an older being-kit; start a new out_dir or resume=False"):
+        train_tokenizer(config(corpus_dir, tmp_path))
+    assert train_tokenizer(config(corpus_dir, tmp_path, resume=False, max_steps=4)).resumed_from == 0
 
 
 def test_two_processes_with_debug_launcher(corpus_dir, tmp_path):
@@ -94,10 +105,12 @@ def test_two_processes_with_debug_launcher(corpus_dir, tmp_path):
     debug_launcher(train_tokenizer, (cfg,), num_processes=2)
     result = json.loads((tmp_path / "train_result.json").read_text())
     assert result["steps"] == 4
-    state = torch.load(checkpoint_dirs(tmp_path)[-1] / "state.pt", weights_only=False)
-    assert state["num_processes"] == 2
-    assert {p.name for p in checkpoint_dirs(tmp_path)[-1].iterdir()} >= {"rng_0.pt", "rng_1.pt"}
+    state = json.loads((checkpoint_dirs(tmp_path)[-1] / "trainer_state.json").read_text())
+    assert state["num_processes"] == 2 and state["step"] == 4
+    assert {p.name for p in checkpoint_dirs(tmp_path)[-1].iterdir()} >= {"random_states_0.pkl", "random_states_1.pkl"}
     MotionTokenizer.from_pretrained(tmp_path)
+    with pytest.raises(ValueError, match="written by 2 processes, resuming with 1"):
+        train_tokenizer(cfg)
 
 
 def test_training_reduces_the_reconstruction_error(tmp_path):
@@ -135,9 +148,8 @@ def test_config_validation(corpus_dir, tmp_path):
     assert TrainConfig.from_dict(config(corpus_dir, tmp_path).to_dict()).model.width == 16
 
 
-def test_lr_schedule_warms_up_then_decays(corpus_dir, tmp_path):
-    cfg = config(corpus_dir, tmp_path, max_steps=100, warmup_steps=10, min_lr_ratio=0.1)
-    f = [lr_factor(s, cfg) for s in range(100)]
+def test_lr_schedule_warms_up_then_decays():
+    f = [warmup_cosine(s, warmup=10, total=100, min_ratio=0.1) for s in range(100)]
     assert f[0] == pytest.approx(0.1) and f[9] == pytest.approx(1.0) and f[99] == pytest.approx(0.1, abs=0.01)
     assert all(a >= b for a, b in zip(f[10:], f[11:]))
 
@@ -211,7 +223,7 @@ def test_joint_loss_space_and_root_term(corpus_dir, tmp_path, space):
     x, lens = sample_batch(corpus.split("train"), norm, 0, 0, cfg, 4)
     feats, lengths = torch.as_tensor(x), torch.as_tensor(lens)
     tok.root_drift = 0.5
-    out = tokenizer_losses(tok, feats, lengths, cfg, tok.mean, tok.std)
+    out = tokenizer_losses(tok, feats, lengths, cfg, tok.mean, tok.std, representation="humanml263")
     assert out["root"] > 0.01  # the trajectory drifts
     assert (out["joint"] < 1e-6) == (space == "pelvis")  # only the pelvis-aligned pose ignores the drift
     with pytest.raises(ValueError, match="joint_space"):
