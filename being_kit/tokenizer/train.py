@@ -259,14 +259,19 @@ def with_overrides(config: dict, items: list[str]) -> dict:
 def per_quantizer_overrides(text: str, quantizers: list[str]) -> dict[str, list[str]]:
     """Parse a notebook's `overrides` string, "lfq.lr=5e-4 lfq2d.max_steps=4000 vq.model.width=384", into
     {quantizer: ["lr=5e-4", ...]} (profiles hold flat values only, so per-quantizer settings travel as one string).
-    Each item is in `being_kit.config`'s one `KEY=VALUE` grammar, its key led by a trained quantizer."""
+    Each item is in `being_kit.config`'s one `KEY=VALUE` grammar, its key led by a quantizer. Items for a known
+    quantizer that is not trained this time are left out (a profile's settings hold when `quantizers` is narrowed,
+    e.g. `--set 02.quantizers=vq`); an unknown name is an error, so a typo is not lost."""
+    from .config import QUANTIZERS
+
     out: dict[str, list[str]] = {q: [] for q in quantizers}
     items = text.replace(",", " ").split()
     for item, (path, _) in zip(items, parse_overrides(items, "overrides")):
-        if len(path) < 2 or path[0] not in out:
-            raise ValueError(f"overrides: {item!r} must start with one of the trained quantizers {quantizers} "
-                             f"and a dot, e.g. {quantizers[0]}.lr=5e-4")
-        out[path[0]].append(item.split(".", 1)[1])
+        if len(path) < 2 or path[0] not in set(out) | set(QUANTIZERS):
+            raise ValueError(f"overrides: {item!r} must start with a quantizer ({', '.join(QUANTIZERS)}) and a dot, "
+                             f"e.g. {quantizers[0]}.lr=5e-4")
+        if path[0] in out:
+            out[path[0]].append(item.split(".", 1)[1])
     return out
 
 
