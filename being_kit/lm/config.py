@@ -59,6 +59,10 @@ class LMConfig(Config):
     lora: bool = False  # full fine-tuning by default (paper); LoRA via peft as an option
     lora_r: int = 16
     lora_alpha: int = 32
+    # data feed: processes building the coming epochs' rows beside each training process (lm/feed.py EpochLoader);
+    # 1 per GPU keeps an 8-GPU node fed at gpt2-medium size with about 4x headroom (docs/lm_recipes.md); 0 = build
+    # them in the training process, at each epoch's start
+    loader_workers: int = 1
     # bookkeeping
     seed: int = 0
     progress: bool = True  # tqdm bar on the main process; notebooks turn it off (their live plot shows progress)
@@ -101,8 +105,10 @@ class LMConfig(Config):
                 raise ValueError(f"{name}: expected >= 1, got {getattr(self, name)}")
         if self.seq_len < 32:
             raise ValueError(f"seq_len: expected >= 32 (a caption plus a motion span), got {self.seq_len}")
-        if min(self.max_steps, self.warmup_steps, self.checkpoint_every, self.eval_batches, self.sample_every) < 0:
-            raise ValueError("max_steps, warmup_steps, checkpoint_every, eval_batches, sample_every must be >= 0")
+        if min(self.max_steps, self.warmup_steps, self.checkpoint_every, self.eval_batches, self.sample_every,
+               self.loader_workers) < 0:
+            raise ValueError("max_steps, warmup_steps, checkpoint_every, eval_batches, sample_every, loader_workers "
+                             "must be >= 0")
         if self.sample_every and not all(isinstance(p, str) and p.strip() for p in self.sample_prompts):
             raise ValueError(f"sample_prompts: expected non-empty strings, got {self.sample_prompts}")
         for name in ("caption_augment", "duration_hint", "word_dropout"):

@@ -34,7 +34,8 @@ from ..training import (LOG_FILE, TrainLog, is_sharded, make_accelerator, releas
                         staged, start_processes)
 from .base_models import default_learning_rate
 from .config import CONFIG_FILE, LMConfig
-from .data import augmented_captions, load_texts, rank_block, read_token_shards, stage_rows, train_texts
+from .data import augmented_captions, load_texts, rank_block, read_token_shards, train_texts
+from .feed import EpochLoader, cached_builder, stage_rows_cached
 from .motion_lm import MotionLM
 from .packing import IGNORE_INDEX
 from .precision import cpu_has_native_bf16, resolve_mixed_precision
@@ -189,15 +190,39 @@ class LMRun:
     # sentence vectors of the cond_texts of the packed rows in use (train epoch or val); the rows object itself is
     # kept beside its table, because an id() of freed rows can come back for new ones
     _tables: list = field(default_factory=list)
+    _val_rows: dict = field(default_factory=dict)  # per stage: the validation rows (fixed seed) are built once
 
     def rows(self, stage: str, epoch: int, val: bool = False):
-        """This process's packed rows of `stage` for `epoch` (val: the validation rows, no augmentation)."""
+        """This process's packed rows of `stage` for `epoch` (val: the validation rows, no augmentation, built
+        once). `data.stage_rows`'s rows, built through `feed.stage_rows_cached` (the builder's text tokenizer keeps
+        its ids per string: the same rows, faster)."""
         cfg, acc = self.cfg, self.acc
-        return stage_rows(self.builder, stage, self.val_tok if val else self.train_tok,
-                          self.val_txt if val else self.train_txt, seq_len=cfg.seq_len, loss=cfg.loss, tasks=cfg.tasks,
-                          captions_per_motion=cfg.captions_per_motion, caption_dropout=cfg.caption_dropout,
-                          caption_augment=0.0 if val else cfg.caption_augment, duration_hint=cfg.duration_hint,
-                          seed=cfg.seed * 1000 + (0 if val else epoch + 1) + 7919 * acc.process_index)
+        if val and stage in self._val_rows:
+            return self._val_rows[stage]
+        packed = stage_rows_cached(self.builder, stage, self.val_tok if val else self.train_tok,
+                                   self.val_txt if val else self.train_txt, seq_len=cfg.seq_len, loss=cfg.loss,
+                                   tasks=cfg.tasks, captions_per_motion=cfg.captions_per_motion,
+                                   caption_dropout=cfg.caption_dropout,
+                                   caption_augment=0.0 if val else cfg.caption_augment,
+                                   duration_hint=cfg.duration_hint,
+                                   seed=cfg.seed * 1000 + (0 if val else epoch + 1) + 7919 * acc.process_index)
+        if val:
+            self._val_rows[stage] = packed
+        return packed
+
+    def epoch_loader(self, stage: Stage, state: dict) -> EpochLoader:
+        """The train rows of the epochs of `stage` still to run from `state`, built ahead by `loader_workers`
+        background processes (so an epoch boundary does not stall training). As many epochs as the plan's steps
+        per epoch need; an epoch that turns out shorter (augmentation changes the row count) leaves one more to
+        build on the spot. Planning more would build an unused epoch at every stage's end."""
+        left = stage.end - state["global_step"]
+        if left <= 0:
+            keys = []
+        else:
+            in_first = max(1, stage.per_epoch - state["batch"] // self.cfg.grad_accum)  # a resumed epoch's rest
+            keys = [(stage.name, state["epoch"] + e) for e in range(1 + math.ceil(max(0, left - in_first) /
+                                                                                   stage.per_epoch))]
+        return EpochLoader(self.rows, keys, num_workers=self.cfg.loader_workers if keys else 0)
 
     def agreed_min(self, n: int) -> int:
         """The smallest `n` over all processes (each must run the same number of collective steps)."""
@@ -264,10 +289,13 @@ def start_run(cfg: LMConfig) -> LMRun:
     mp = resolve_mixed_precision(cfg.mixed_precision, cuda=cuda, cuda_bf16=cuda and torch.cuda.is_bf16_supported(),
                                  n_params=sum(p.numel() for p in lm.model.parameters()),
                                  cpu_bf16=cpu_has_native_bf16())
-    acc = make_accelerator(mixed_precision=mp, gradient_accumulation_steps=cfg.grad_accum)
+    acc = make_accelerator(mixed_precision=mp, gradient_accumulation_steps=cfg.grad_accum,
+                           micro_batch_size=cfg.batch_size)
+    acc.print(f"engine: {acc.distributed_type.value} on {acc.num_processes} processes")  # test_lm_recipes reads it
     acc.print(f"mixed precision: {mp} (requested {cfg.mixed_precision!r})")
     lm.vocab.check_tokenizer(shards.tokenizer_id, where=str(cfg.tokens_dir))
-    builder = ExampleBuilder(lm.tokenizer, lm.vocab, condition=lm.condition, word_dropout=cfg.word_dropout)
+    builder = cached_builder(ExampleBuilder(lm.tokenizer, lm.vocab, condition=lm.condition,
+                                            word_dropout=cfg.word_dropout))
     # this process's own block of the train and val rows
     train_rows = rank_block(np.flatnonzero(shards.splits == "train"), acc.num_processes, acc.process_index)
     val_rows = rank_block(np.flatnonzero(shards.splits == "val"), acc.num_processes, acc.process_index)
@@ -313,8 +341,10 @@ def build_model_and_optimizer(run: LMRun) -> None:
     lr = cfg.lr or default_learning_rate(lm.model)
     decay = [p for n, p in model.named_parameters() if p.requires_grad and p.ndim >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.requires_grad and p.ndim < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
-                             {"params": no_decay, "weight_decay": 0.0}], lr=lr, betas=(0.9, 0.95))
+    groups = [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+    # only non-empty groups: DeepSpeed drops empty ones (deepspeed/runtime/engine.py), and a LambdaLR built on two
+    # groups then fails (LoRA has no trainable 1-d parameters: "zip() argument 2 is longer than argument 1")
+    opt = torch.optim.AdamW([g for g in groups if g["params"]], lr=lr, betas=(0.9, 0.95))
     factor = staged([(min(cfg.warmup_steps, max(0, s.steps // 5)), s.steps) for s in run.plan], cfg.min_lr_ratio)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
     run.model, run.opt = run.acc.prepare(model, opt)
@@ -368,7 +398,8 @@ class LoopFigures:
 
 def train_loop(run: LMRun, state: dict) -> LoopFigures:
     """Every remaining optimizer step of every stage from `state` (updated in place): logs, samples, checkpoints at
-    `checkpoint_every` and at each epoch's end, validation at each epoch's end."""
+    `checkpoint_every` and at each epoch's end, validation at each epoch's end. Each stage's epochs come from its
+    `epoch_loader`."""
     import torch
     from tqdm import tqdm  # text bar: widget bars cannot be sent from forked notebook_launcher workers
 
@@ -379,13 +410,15 @@ def train_loop(run: LMRun, state: dict) -> LoopFigures:
     model.train()
     window, window_tokens, t_window = [], 0, time.time()
     tokens_per_batch = cfg.batch_size * cfg.seq_len * acc.num_processes
+    sharded = is_sharded(acc)
     for s_idx in range(state["stage"], len(plan)):
         stage = plan[s_idx]
         if s_idx != state["stage"]:  # a fresh optimizer state for the new stage
             opt.optimizer.state.clear()
             state.update(stage=s_idx, epoch=0, batch=0)
+        loader = run.epoch_loader(stage, state)
         while state["global_step"] < stage.end:
-            packed = run.rows(stage.name, state["epoch"])
+            packed = loader.rows(stage.name, state["epoch"])
             n_batches = run.agreed_min(max(1, len(packed.input_ids) // cfg.batch_size))
             n_batches -= n_batches % cfg.grad_accum
             order = np.random.default_rng(cfg.seed + state["epoch"]).permutation(len(packed.input_ids))
@@ -394,8 +427,9 @@ def train_loop(run: LMRun, state: dict) -> LoopFigures:
                 with acc.accumulate(model):
                     loss = run.batch_loss(packed, sl)
                     acc.backward(loss)
-                    if acc.sync_gradients:
-                        figures.grad_norm = float(acc.clip_grad_norm_(model.parameters(), cfg.max_grad_norm))
+                    if acc.sync_gradients:  # None under DeepSpeed before its first step (it clips itself)
+                        norm = acc.clip_grad_norm_(model.parameters(), cfg.max_grad_norm)
+                        figures.grad_norm = float("nan") if norm is None else float(norm)
                     opt.step()
                     opt.zero_grad()
                 window.append(loss.detach())
@@ -417,7 +451,9 @@ def train_loop(run: LMRun, state: dict) -> LoopFigures:
                                    "tokens_per_s": window_tokens / max(dt, 1e-9)})
                     bar.set_postfix(loss=f"{figures.train_loss:.3f}", stage=stage.name)
                     window, window_tokens, t_window = [], 0, time.time()
-                if cfg.sample_every and step % cfg.sample_every == 0 and acc.is_main_process:
+                # sharded weights: every process takes part in the forwards (the main one writes), else ZeRO-3
+                # aborts or hangs in the gather of the next layer's parameters
+                if cfg.sample_every and step % cfg.sample_every == 0 and (acc.is_main_process or sharded):
                     _sample_during_training(_causal_lm(acc.unwrap_model(model)), run, step, stage.name)
                 if cfg.checkpoint_every and step % cfg.checkpoint_every == 0 and not done:
                     save_checkpoint(acc, run.out, step, dict(state, wall_s=run.elapsed()))
@@ -439,18 +475,25 @@ def train_loop(run: LMRun, state: dict) -> LoopFigures:
                     opt.optimizer.state.clear()
                     state.update(stage=s_idx + 1, epoch=0)
                 save_checkpoint(acc, run.out, state["global_step"], dict(nxt, wall_s=run.elapsed()))
+        loader.close()
     bar.close()
     return figures
 
 
 def _whole_model(run: LMRun, lm_state: dict):
     """The trained causal LM of the main process with its full weights, ready to merge or save: the unwrapped model
-    where it is whole (one process, DDP); under FSDP / DeepSpeed, where it holds only shards, a CPU copy rebuilt from
-    `base/` (with its LoRA adapters) and loaded with the gathered weights `lm_state`. LoRA's merge_and_unload must
-    only ever see such a whole model."""
+    where it is whole (one process, DDP); under FSDP / DeepSpeed, where it holds only shards, a CPU copy of the same
+    class and config (with its LoRA adapters) loaded with the gathered weights `lm_state`. LoRA's merge_and_unload
+    must only ever see such a whole model (merging shards writes a model that does not load, with exit code 0).
+
+    The copy is built with the plain constructor: `from_pretrained` and `_from_config` enter `deepspeed.zero.Init`
+    under ZeRO-3 (transformers modeling_utils, `get_init_context`), a collective that hangs when only the main
+    process builds a model."""
+    trained = _causal_lm(run.acc.unwrap_model(run.model))
     if not is_sharded(run.acc):
-        return _causal_lm(run.acc.unwrap_model(run.model))
-    model = MotionLM.from_pretrained(run.out / "base").model
+        return trained
+    base = trained.get_base_model() if run.cfg.lora else trained
+    model = type(base)(base.config)
     if run.cfg.lora:
         model = _apply_lora(model, run.cfg)
     model.load_state_dict(lm_state)

@@ -1,6 +1,7 @@
 """The training runtime every being-kit trainer (tokenizer, language model, evaluator B) runs on.
 
-- `session`: the Accelerator's processes (fresh accelerate state, CPU or not, threads per process) and its release.
+- `session`: the Accelerator's processes (fresh accelerate state, the launched engine, CPU or not, threads per
+  process) and its release.
 - `checkpoint`: one checkpoint format on `accelerator.save_state` / `load_state`, written atomically, resumed from
   the newest complete one with fallback to the one before it.
 - `schedule`: one warmup + cosine learning-rate schedule (per stage for the LM).
@@ -12,8 +13,9 @@ Base layer: imports no being-kit component (test_layering checks it).
 from .checkpoint import CheckpointError, checkpoint_dirs, resume_checkpoint, save_checkpoint
 from .log import LOG_FILE, TrainLog
 from .schedule import staged, warmup_cosine
-from .session import is_sharded, make_accelerator, release, sharding_plugin, start_processes, use_cpu
+from .session import (FSDP_NEEDS_GPUS, is_sharded, launched_engine, make_accelerator, release, start_processes,
+                      use_cpu)
 
 __all__ = ["CheckpointError", "checkpoint_dirs", "resume_checkpoint", "save_checkpoint", "LOG_FILE", "TrainLog",
-           "staged", "warmup_cosine", "is_sharded", "make_accelerator", "release", "sharding_plugin",
-           "start_processes", "use_cpu"]
+           "staged", "warmup_cosine", "FSDP_NEEDS_GPUS", "is_sharded", "launched_engine", "make_accelerator",
+           "release", "start_processes", "use_cpu"]

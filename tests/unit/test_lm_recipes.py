@@ -4,13 +4,16 @@
   trains, checkpoints, saves; the saved model reloads and generates what the trainer sampled at its last step.
 - DeepSpeed ZeRO-3 through the same entry point (full fine-tuning and LoRA, resume), when `deepspeed` is installed.
   accelerate 1.16 turns DeepSpeed on only for `Accelerator(cpu=False)` (accelerate/state.py, PartialState.__init__
-  and AcceleratorState.__init__), so on CPU the trainer has to ask for the gloo backend itself.
+  and AcceleratorState.__init__), so on CPU the runtime asks for the gloo backend itself
+  (being_kit/training/session.py, start_processes).
 - FSDP: accelerate 1.16 enables it only for GPU-like distributed types (accelerate/state.py, AcceleratorState.__init__:
   the list of MULTI_GPU, MULTI_NPU, ...; MULTI_CPU is not in it), so on CPU an FSDP config trains plain DDP without a
-  word. The trainer must refuse it. What does run on CPU is torch's FSDP2 `fully_shard` on gloo: the MotionLM is
+  word. The runtime refuses it (`FSDP_NEEDS_GPUS`). What does run on CPU is torch's FSDP2 `fully_shard` on gloo: the MotionLM is
   sharded, trained, checkpointed (torch.distributed.checkpoint), saved whole and reloaded, below.
 
-The tests marked RUNTIME_CHANGE need the trainer changes described in docs/lm_recipes.md; remove the mark with them.
+The DeepSpeed tests run where `deepspeed` is importable by the interpreter running pytest (the launches use
+`sys.executable`), e.g. `PYTHONPATH=$PWD <venv with deepspeed>/bin/python -m pytest
+tests/unit/test_lm_recipes.py`; being-kit does not depend on it.
 """
 import json
 import os
@@ -21,8 +24,9 @@ from pathlib import Path
 import pytest
 import yaml
 from _fsdp2_worker import PROMPTS  # LMConfig.sample_prompts' default, which the trainer samples
+from _lm_fakes import make_fake_run
 
-from being_kit.lm.fakes import make_fake_run
+from being_kit.training.checkpoint import CHECKPOINT_DIR, checkpoint_name
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIGS = ROOT / "configs" / "accelerate"
@@ -30,8 +34,6 @@ ENTRY = "being_kit.lm.launch"  # the `accelerate launch -m` entry point of train
 TINY = dict(n_layer=1, n_embd=32, n_head=2, text_vocab_size=300, seq_len=64, batch_size=4, warmup_steps=1,
             log_every=1, max_steps=2, stages=["align", "instruct"], checkpoint_every=1, sample_every=2,
             progress=False)  # 4 optimizer steps; samples at steps 2 and 4 (the last)
-RUNTIME_CHANGE = pytest.mark.xfail(strict=True, reason="needs the trainer change of docs/lm_recipes.md "
-                                                       "(remove this mark when applying it)")
 
 
 def _has_deepspeed() -> bool:
@@ -103,12 +105,11 @@ def test_ddp_node_config_trains_two_cpu_processes_and_the_saved_model_generates(
     out = tmp_path / "ddp"
     results = _ok(_launch(CONFIGS / "ddp_8gpu.yaml", _lm_json(tmp_path, fake_tokens, out)))
     assert len(results) == 2 and all(r["num_processes"] == 2 and r["steps"] == 4 for r in results)
-    ckpt = out / "checkpoints" / "step_4"
+    ckpt = out / CHECKPOINT_DIR / checkpoint_name(4)
     assert {"model.safetensors", "random_states_0.pkl", "random_states_1.pkl"} <= {p.name for p in ckpt.iterdir()}
     _reloaded_generation_matches_last_sample(out)
 
 
-@RUNTIME_CHANGE
 def test_fsdp_config_on_cpu_is_refused_instead_of_training_ddp(fake_tokens, tmp_path):
     # the node config made loadable on CPU (accelerate refuses sync_module_states on CPU); it would run as DDP
     config = _cpu_config(CONFIGS / "fsdp_8gpu.yaml", tmp_path, fsdp_config={
@@ -117,7 +118,7 @@ def test_fsdp_config_on_cpu_is_refused_instead_of_training_ddp(fake_tokens, tmp_
     run = _launch(config, _lm_json(tmp_path, fake_tokens, out))
     assert run.returncode != 0
     assert "FSDP needs GPUs" in run.stdout + run.stderr
-    assert not (out / "checkpoints").exists()
+    assert not (out / CHECKPOINT_DIR).exists()
 
 
 def _zero3_config(tmp_path: Path) -> Path:
@@ -143,7 +144,6 @@ def _zero3_config(tmp_path: Path) -> Path:
 
 @pytest.mark.skipif(not _has_deepspeed(), reason="deepspeed is not installed (pip install deepspeed: 0.19.8 is an "
                     "sdist that builds on CPU with ninja, py-cpuinfo, hjson, msgpack; its CPU accelerator uses gloo)")
-@RUNTIME_CHANGE
 @pytest.mark.parametrize("lora", [False, True], ids=["full", "lora"])
 def test_deepspeed_zero3_trains_sharded_on_two_cpu_processes_saves_resumes_and_generates(fake_tokens, tmp_path, lora):
     config = _zero3_config(tmp_path)
@@ -153,13 +153,13 @@ def test_deepspeed_zero3_trains_sharded_on_two_cpu_processes_saves_resumes_and_g
     results = _ok(run)
     assert "engine: DEEPSPEED on 2 processes" in run.stdout
     assert len(results) == 2 and all(r["num_processes"] == 2 and r["steps"] == 4 for r in results)
-    shards = {p.name for p in (out / "checkpoints" / "step_4" / "pytorch_model").iterdir()}
+    shards = {p.name for p in (out / CHECKPOINT_DIR / checkpoint_name(4) / "pytorch_model").iterdir()}
     assert {f"zero_pp_rank_{r}_mp_rank_00_model_states.pt" for r in (0, 1)} <= shards  # each process its own shard
     _reloaded_generation_matches_last_sample(out)
     if not lora:  # a longer run continues from the newest ZeRO checkpoint
         run = _launch(config, lm_json, "--set", "max_steps=3")
         assert [r["steps"] for r in _ok(run)] == [6, 6]
-        assert "resumed from" in run.stdout and "step_4 (step 4)" in run.stdout
+        assert f"resumed from {out / CHECKPOINT_DIR / checkpoint_name(4)} (step 4)" in run.stdout
 
 
 @pytest.mark.parametrize("arch", ["gpt2", "llama"])

@@ -159,6 +159,20 @@ def test_two_processes_read_their_own_shards_and_gradients_agree(fake_tokens, tm
     assert a["checksum"] == pytest.approx(b["checksum"], rel=1e-6)
 
 
+def test_loader_workers_train_exactly_as_rows_built_in_the_loop(fake_tokens, tmp_path):
+    """The EpochLoader's forked worker builds the epochs ahead; the rows, and so the training, are the same as when
+    the training process builds each epoch itself (several epochs per stage, augmentation drawn per epoch)."""
+    kw = dict(max_steps=0, epochs=2, batch_size=8, caption_augment=0.5, duration_hint=0.5, caption_dropout=0.2,
+              log_every=1)
+    inline = train_lm(_cfg(fake_tokens, tmp_path / "inline", loader_workers=0, **kw))
+    ahead = train_lm(_cfg(fake_tokens, tmp_path / "ahead", loader_workers=1, **kw))
+    log = [[json.loads(x) for x in (tmp_path / name / "train_log.jsonl").read_text().splitlines()]
+           for name in ("inline", "ahead")]
+    assert max(e["epoch"] for e in log[0]) >= 1  # more than one epoch per stage
+    assert [(e["step"], e["epoch"], e["loss"]) for e in log[0]] == [(e["step"], e["epoch"], e["loss"]) for e in log[1]]
+    assert ahead.param_checksum == inline.param_checksum and ahead.tokens_seen == inline.tokens_seen
+
+
 def test_progress_false_silences_the_text_bar(fake_tokens, tmp_path, capfd):
     """Notebooks pass progress=False (their live plot shows progress); scripts keep the tqdm bar."""
     train_lm(_cfg(fake_tokens, tmp_path / "on", max_steps=2))

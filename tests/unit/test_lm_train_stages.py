@@ -66,6 +66,32 @@ def test_build_model_and_optimizer_schedules_each_stage_on_its_own(run_of):
     assert [factor(10 + s) for s in range(5)] == [warmup_cosine(s, 1, 5, 0.1) for s in range(5)]
 
 
+def test_lora_gets_only_non_empty_optimizer_groups(run_of):
+    """LoRA trains no 1-d parameters: an empty no-decay group would be dropped by DeepSpeed and break the schedule."""
+    run = run_of(stages=("align",), max_steps=2, lora=True, lora_r=4, lora_alpha=8)
+    run.plan = plan_stages(run)
+    build_model_and_optimizer(run)
+    (group,) = run.opt.optimizer.param_groups
+    assert group["weight_decay"] == run.cfg.weight_decay and group["params"]
+    assert len(run.sched.lr_lambdas) == 1
+
+
+def test_epoch_loader_plans_the_epochs_the_loop_will_ask_for(run_of):
+    run = run_of(stages=("align",), max_steps=0, epochs=3, loader_workers=0)
+    (stage,) = run.plan = plan_stages(run)
+    p = stage.per_epoch
+    assert p >= 2 and stage.steps == 3 * p
+    fresh = {"global_step": 0, "epoch": 0, "batch": 0}
+    assert run.epoch_loader(stage, fresh).keys == [("align", 0), ("align", 1), ("align", 2)]
+    mid = {"global_step": p + 1, "epoch": 1, "batch": 1}  # resumed one step into the second epoch
+    assert run.epoch_loader(stage, mid).keys == [("align", 1), ("align", 2)]
+    assert run.epoch_loader(stage, {"global_step": 3 * p, "epoch": 3, "batch": 0}).keys == []  # stage done
+    run.cfg.grad_accum = 2  # a step is two micro-batches: one step into the epoch is batch 2
+    stage.per_epoch, stage.steps = p // 2, 3 * (p // 2)
+    mid = {"global_step": p // 2 + 1, "epoch": 1, "batch": 2}
+    assert run.epoch_loader(stage, mid).keys == [("align", 1), ("align", 2)]
+
+
 def test_resume_or_start_empties_the_logs_of_a_fresh_run(run_of):
     run = run_of(stages=("align",), max_steps=2)
     run.out.mkdir(parents=True, exist_ok=True)

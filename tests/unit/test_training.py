@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from being_kit.training import (CheckpointError, TrainLog, checkpoint_dirs, make_accelerator, release,
-                                resume_checkpoint, save_checkpoint, sharding_plugin, staged, start_processes, use_cpu,
+                                resume_checkpoint, save_checkpoint, launched_engine, staged, start_processes, use_cpu,
                                 warmup_cosine)
 
 
@@ -45,13 +45,25 @@ def test_log_starts_fresh_or_drops_what_a_resumed_run_logs_again(tmp_path):
 def test_cpu_choice_leaves_deepspeed_and_fsdp_their_devices(monkeypatch):
     for name in ("ACCELERATE_USE_DEEPSPEED", "ACCELERATE_USE_FSDP"):
         monkeypatch.delenv(name, raising=False)
-    assert sharding_plugin() is None
+    assert launched_engine() == "ddp"
     assert use_cpu() == (not torch.cuda.is_available())
     monkeypatch.setenv("ACCELERATE_USE_FSDP", "true")
-    assert sharding_plugin() == "fsdp" and use_cpu() is False
+    assert launched_engine() == "fsdp" and use_cpu() is False
     monkeypatch.setenv("ACCELERATE_USE_FSDP", "false")
-    monkeypatch.setenv("ACCELERATE_USE_DEEPSPEED", "1")
-    assert sharding_plugin() == "deepspeed" and use_cpu() is False
+    monkeypatch.setenv("ACCELERATE_USE_DEEPSPEED", "True")
+    assert launched_engine() == "deepspeed" and use_cpu() is False
+    monkeypatch.setenv("ACCELERATE_USE_DEEPSPEED", "1")  # accelerate reads only "true" (accelerate/state.py)
+    assert launched_engine() == "ddp"
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="the refusal is for machines without GPUs")
+def test_fsdp_without_gpus_is_refused_before_any_process_group(monkeypatch):
+    from being_kit.training import FSDP_NEEDS_GPUS
+
+    monkeypatch.setenv("ACCELERATE_USE_FSDP", "true")
+    with pytest.raises(RuntimeError, match="FSDP needs GPUs") as e:
+        start_processes()
+    assert str(e.value) == FSDP_NEEDS_GPUS and "ddp_8gpu.yaml" in str(e.value)
 
 
 def _trainer(seed: int = 0):
