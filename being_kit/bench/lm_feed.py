@@ -16,7 +16,9 @@ from the generator's own caption writer, and the default text tokenizer (byte-le
 - the same rows through `lm.feed` (text ids cached per distinct string, which gives identical rows);
 - collation of shuffled batches into tensors (as the trainer's `run_batch`);
 - `lm.feed.EpochLoader` with background workers (an epoch boundary then costs the GPU nothing once they keep up).
-The trainer builds each epoch's rows inside its training loop; the last lines say how long the GPUs would wait.
+`train_lm` takes its rows from `lm.feed` (`stage_rows_cached` in `LMConfig.loader_workers` background workers, 1 by
+default); the last lines say how many workers one GPU needs, and how long the GPUs would wait with
+`loader_workers=0` (each epoch built in the training loop, at its start).
 """
 from __future__ import annotations
 
@@ -65,7 +67,7 @@ def feed_corpus(n: int, cache_dir: str | Path, seed: int = 0, codes: int = 1024,
                 downsample: int = 4):
     """(token-shard folder, TextInfo per row) of `n` synthetic motions, written once under `cache_dir` and reused."""
     from ..data.synthetic.generator import record_id, split_of
-    from ..lm.data import TextInfo, write_token_shards_for_tests
+    from ..lm.data import TextInfo
 
     folder = Path(cache_dir) / f"feed_n{n}_seed{seed}_codes{codes}_tps{tokens_per_step}_ds{downsample}"
     texts_file = folder / "texts.json"
@@ -79,12 +81,29 @@ def feed_corpus(n: int, cache_dir: str | Path, seed: int = 0, codes: int = 1024,
                 "tokens_per_step": tokens_per_step, "downsample": downsample, "num_motions": n}
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = temporary_sibling(folder)
-        write_token_shards_for_tests(tmp, tokens, [split_of(record_id(i)) for i in range(n)], info)
+        _write_shards(tmp, tokens, [split_of(record_id(i)) for i in range(n)], info)
         (tmp / texts_file.name).write_text(json.dumps([{k: d[k] for k in ("texts", "parts", "actions", "params")}
                                                        for d in desc]))
         replace_folder(tmp, folder)
     desc = json.loads(texts_file.read_text())
     return folder, [TextInfo(d["texts"], d["parts"], d["actions"], d["params"]) for d in desc]
+
+
+def _write_shards(folder: Path, tokens: list[np.ndarray], splits: list[str], info: dict) -> None:
+    """Token shards of random codes in the documented format (`tokenizer/shards.py`: tokens.parquet, tokens.json),
+    without a tokenizer to write them; `num_frames` from the token counts."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ..lm.data import TOKENS_INFO, TOKENS_TABLE
+
+    folder.mkdir(parents=True, exist_ok=True)
+    frames = [len(t) // info["tokens_per_step"] * info["downsample"] for t in tokens]
+    pq.write_table(pa.table({"index": pa.array(range(len(tokens)), pa.int64()),
+                             "id": pa.array([f"m{i:06d}" for i in range(len(tokens))]), "split": pa.array(splits),
+                             "tokens": pa.array([np.asarray(t, np.int32) for t in tokens], pa.list_(pa.int32())),
+                             "num_frames": pa.array(frames, pa.int32())}), folder / TOKENS_TABLE)
+    (folder / TOKENS_INFO).write_text(json.dumps(info))
 
 
 def feed_model(texts, shards, text_vocab_size: int = 2048):
@@ -217,10 +236,10 @@ def main(argv: list[str] | None = None) -> None:
     loader.close()
     print(f"EpochLoader, {args.workers} workers (on {os.cpu_count()} cores here): {len(keys)} epochs, "
           f"{total / wall / 1e3:,.0f}k tokens/s")
-    for label, col in (("stage_rows (trainer today)", 0), ("stage_rows_cached", 1)):
+    for label, col in (("stage_rows (without lm.feed)", 0), ("stage_rows_cached (train_lm)", 1)):
         worst = min(r[col] for r in rates.values())
         per_core = 1 / (1 / worst + 1 / collate)  # rows built, then collated, by the same core
         print(f"{label}: worst epoch {worst / 1e3:,.0f}k tokens/s per core with collation {per_core / 1e3:,.0f}k; "
               f"a GPU needs {per_gpu / 1e3:,.0f}k -> {math.ceil(per_gpu / per_core)} loader worker(s) per GPU, "
               f"{NODE_GPUS * math.ceil(per_gpu / per_core)} cores per node beside the trainers; built in the "
-              f"training loop (as train_lm does) the GPUs wait {per_gpu / (per_gpu + per_core):.0%} of the time")
+              f"training loop (loader_workers=0) the GPUs wait {per_gpu / (per_gpu + per_core):.0%} of the time")

@@ -145,7 +145,8 @@ class EpochLoader:
     for after the last planned one is built in this process (a plan may run short by an epoch).
 
     Forked workers inherit `build` (no pickling of the builder, tokens or captions); they run numpy and the text
-    tokenizer only, never CUDA, so forking a trainer that holds GPUs is safe."""
+    tokenizer only, never CUDA, so forking a trainer that holds GPUs is safe. The loader leaves torch's global random
+    generator as it found it (training draws from it)."""
 
     def __init__(self, build: Callable[..., Packed], keys: Sequence[tuple], num_workers: int = 2):
         import torch
@@ -158,8 +159,11 @@ class EpochLoader:
         if num_workers:
             kwargs.update(prefetch_factor=1, multiprocessing_context="fork", worker_init_fn=_worker_init,
                           persistent_workers=False)
+        # its own generator: a DataLoader iterator otherwise draws its workers' base seed from torch's global one,
+        # and the trainer's dropout and condition noise after it would change with the loader
         self._loader = torch.utils.data.DataLoader(_Epochs(build, self.keys), batch_size=None, shuffle=False,
-                                                   collate_fn=_as_is, **kwargs)
+                                                   collate_fn=_as_is, generator=torch.Generator().manual_seed(0),
+                                                   **kwargs)
         self._it = iter(self._loader)
         self._i = 0
 

@@ -2,6 +2,7 @@
 epochs in order from background workers; the feed benchmark runs and says the rows are identical."""
 import numpy as np
 import pytest
+import torch
 
 from being_kit.bench.lm_feed import feed_corpus, feed_model, node_demand
 from being_kit.lm.data import read_token_shards, stage_rows
@@ -90,7 +91,9 @@ def test_epoch_loader_gives_the_planned_epochs_in_order(feed, workers):
         return stage_rows_cached(builder, stage, shards.tokens, texts, seed=epoch + 1, **kw)
 
     keys = [("align", 0), ("align", 1), ("instruct", 0)]
+    torch_rng = torch.random.get_rng_state()
     loader = EpochLoader(build, keys, num_workers=workers)
+    assert torch.equal(torch.random.get_rng_state(), torch_rng)  # the trainer's dropout draws stay where they were
     for stage, epoch in keys:
         expected = stage_rows(ExampleBuilder(tok, vocab), stage, shards.tokens, texts, seed=epoch + 1, **kw)
         assert _same(loader.rows(stage, epoch), expected)
