@@ -142,30 +142,36 @@ class EpochLoader:
     """The rows of `keys` (e.g. `[("align", 0), ("align", 1), ("instruct", 0)]`), in order, `build(*key)` each,
     built ahead by `num_workers` forked worker processes (0: in this process when asked). Each worker holds up to
     one finished epoch (`prefetch_factor=1`), so memory grows by about `num_workers` epochs of rows. A key asked
-    for after the last planned one is built in this process (a plan may run short by an epoch).
+    for after the last planned one is built in this process (a plan may run short by an epoch). `built` gives the
+    rows of keys already at hand (the trainer's plan counted epoch 0's batches on them): they are handed out as they
+    are, and no worker is started when nothing is left to build.
 
     Forked workers inherit `build` (no pickling of the builder, tokens or captions); they run numpy and the text
     tokenizer only, never CUDA, so forking a trainer that holds GPUs is safe. The loader leaves torch's global random
     generator as it found it (training draws from it)."""
 
-    def __init__(self, build: Callable[..., Packed], keys: Sequence[tuple], num_workers: int = 2):
+    def __init__(self, build: Callable[..., Packed], keys: Sequence[tuple], num_workers: int = 2,
+                 built: dict[tuple, Packed] | None = None):
         import torch
 
         if num_workers < 0:
             raise ValueError(f"num_workers: expected >= 0, got {num_workers}")
         self.keys = [tuple(k) for k in keys]
         self._build = build
+        self._built = {tuple(k): rows for k, rows in (built or {}).items() if tuple(k) in self.keys}
+        todo = [k for k in self.keys if k not in self._built]
+        self._i, self._it = 0, None
+        if not todo:
+            return
         kwargs = dict(num_workers=num_workers)
         if num_workers:
             kwargs.update(prefetch_factor=1, multiprocessing_context="fork", worker_init_fn=_worker_init,
                           persistent_workers=False)
         # its own generator: a DataLoader iterator otherwise draws its workers' base seed from torch's global one,
         # and the trainer's dropout and condition noise after it would change with the loader
-        self._loader = torch.utils.data.DataLoader(_Epochs(build, self.keys), batch_size=None, shuffle=False,
-                                                   collate_fn=_as_is, generator=torch.Generator().manual_seed(0),
-                                                   **kwargs)
-        self._it = iter(self._loader)
-        self._i = 0
+        loader = torch.utils.data.DataLoader(_Epochs(build, todo), batch_size=None, shuffle=False,
+                                             collate_fn=_as_is, generator=torch.Generator().manual_seed(0), **kwargs)
+        self._it = iter(loader)
 
     def rows(self, *key) -> Packed:
         """The rows of the next key, which must be `key` (the trainer asks for epochs in the planned order)."""
@@ -174,8 +180,11 @@ class EpochLoader:
         if self.keys[self._i] != tuple(key):
             raise ValueError(f"EpochLoader: asked for {tuple(key)}, the next planned epoch is {self.keys[self._i]}")
         self._i += 1
+        if tuple(key) in self._built:
+            return self._built.pop(tuple(key))
         return next(self._it)
 
     def close(self) -> None:
         """Stop the workers (an epoch still being built is dropped)."""
         self._it = None
+        self._built.clear()

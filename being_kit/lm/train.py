@@ -191,6 +191,7 @@ class LMRun:
     # kept beside its table, because an id() of freed rows can come back for new ones
     _tables: list = field(default_factory=list)
     _val_rows: dict = field(default_factory=dict)  # per stage: the validation rows (fixed seed) are built once
+    _first_rows: dict = field(default_factory=dict)  # per stage: epoch 0's rows, built by the plan, kept for the loop
 
     def rows(self, stage: str, epoch: int, val: bool = False):
         """This process's packed rows of `stage` for `epoch` (val: the validation rows, no augmentation, built
@@ -212,9 +213,13 @@ class LMRun:
 
     def epoch_loader(self, stage: Stage, state: dict) -> EpochLoader:
         """The train rows of the epochs of `stage` still to run from `state`, built ahead by `loader_workers`
-        background processes (so an epoch boundary does not stall training). As many epochs as the plan's steps
-        per epoch need; an epoch that turns out shorter (augmentation changes the row count) leaves one more to
-        build on the spot. Planning more would build an unused epoch at every stage's end."""
+        background processes (so an epoch boundary does not stall training); epoch 0 is the plan's. As many epochs
+        as the plan's steps per epoch need; an epoch that turns out shorter (augmentation changes the row count)
+        leaves one more to build on the spot. Planning more would build an unused epoch at every stage's end."""
+        for passed in self.plan[: self.plan.index(stage)]:  # a resumed run's earlier stages need theirs no more
+            self._first_rows.pop(passed.name, None)
+        first = self._first_rows.pop(stage.name, None)
+        built = {(stage.name, 0): first} if first is not None else {}
         left = stage.end - state["global_step"]
         if left <= 0:
             keys = []
@@ -222,7 +227,7 @@ class LMRun:
             in_first = max(1, stage.per_epoch - state["batch"] // self.cfg.grad_accum)  # a resumed epoch's rest
             keys = [(stage.name, state["epoch"] + e) for e in range(1 + math.ceil(max(0, left - in_first) /
                                                                                    stage.per_epoch))]
-        return EpochLoader(self.rows, keys, num_workers=self.cfg.loader_workers if keys else 0)
+        return EpochLoader(self.rows, keys, num_workers=self.cfg.loader_workers, built=built)
 
     def agreed_min(self, n: int) -> int:
         """The smallest `n` over all processes (each must run the same number of collective steps)."""
@@ -313,7 +318,8 @@ def plan_stages(run: LMRun) -> list[Stage]:
     fewest batches any process has, agreed across processes)."""
     cfg, plan, start = run.cfg, [], 0
     for i, stage in enumerate(cfg.stages):
-        batches = run.agreed_min(max(1, len(run.rows(stage, 0).input_ids) // cfg.batch_size))
+        run._first_rows[stage] = first = run.rows(stage, 0)  # the loop's first epoch (`LMRun.epoch_loader`)
+        batches = run.agreed_min(max(1, len(first.input_ids) // cfg.batch_size))
         per_epoch = max(1, batches // cfg.grad_accum)
         steps = cfg.stage_steps[i] if cfg.stage_steps else cfg.max_steps or cfg.epochs * per_epoch
         plan.append(Stage(stage, steps, per_epoch, start))

@@ -104,6 +104,26 @@ def test_epoch_loader_gives_the_planned_epochs_in_order(feed, workers):
         loader.rows("align", 1)
 
 
+def test_epoch_loader_hands_out_rows_at_hand_and_starts_no_worker_for_nothing(feed):
+    shards, texts, tok, vocab = feed
+    builder = cached_builder(ExampleBuilder(tok, vocab))
+    kw = dict(seq_len=96, loss="all", tasks=TASKS, captions_per_motion=3)
+    asked = []
+
+    def build(stage, epoch):
+        asked.append((stage, epoch))
+        return stage_rows_cached(builder, stage, shards.tokens, texts, seed=epoch + 1, **kw)
+
+    first = build("align", 0)
+    asked.clear()
+    loader = EpochLoader(build, [("align", 0)], num_workers=1, built={("align", 0): first})
+    assert loader._it is None and loader.rows("align", 0) is first and asked == []  # nothing to build: no worker
+    loader = EpochLoader(build, [("align", 0), ("align", 1)], num_workers=0, built={("align", 0): first})
+    assert loader.rows("align", 0) is first and asked == []
+    assert _same(loader.rows("align", 1), stage_rows(ExampleBuilder(tok, vocab), "align", shards.tokens, texts,
+                                                      seed=2, **kw)) and asked == [("align", 1)]
+
+
 def test_node_demand_is_the_stated_arithmetic():
     assert node_demand() == pytest.approx(0.45 * 8 * 989e12 / (6 * 355e6))
     assert 1.6e6 < node_demand() < 1.7e6

@@ -82,7 +82,10 @@ def test_epoch_loader_plans_the_epochs_the_loop_will_ask_for(run_of):
     p = stage.per_epoch
     assert p >= 2 and stage.steps == 3 * p
     fresh = {"global_step": 0, "epoch": 0, "batch": 0}
-    assert run.epoch_loader(stage, fresh).keys == [("align", 0), ("align", 1), ("align", 2)]
+    planned = run._first_rows["align"]  # the rows the plan counted epoch 0's batches on
+    loader = run.epoch_loader(stage, fresh)
+    assert loader.keys == [("align", 0), ("align", 1), ("align", 2)] and loader.rows("align", 0) is planned
+    assert not run._first_rows  # handed over, not kept twice
     mid = {"global_step": p + 1, "epoch": 1, "batch": 1}  # resumed one step into the second epoch
     assert run.epoch_loader(stage, mid).keys == [("align", 1), ("align", 2)]
     assert run.epoch_loader(stage, {"global_step": 3 * p, "epoch": 3, "batch": 0}).keys == []  # stage done
