@@ -121,32 +121,35 @@ def test_fsdp_config_on_cpu_is_refused_instead_of_training_ddp(fake_tokens, tmp_
     assert not (out / CHECKPOINT_DIR).exists()
 
 
-def _zero3_config(tmp_path: Path) -> Path:
-    """configs/accelerate/deepspeed_zero3_8gpu.yaml for two CPU processes, as a DeepSpeed JSON whose persistence
-    threshold is 0: ZeRO-3 otherwise keeps parameters under 100k elements whole on every process, and this tiny
-    model would not be sharded at all."""
+def _zero_config(tmp_path: Path, stage: int = 3) -> Path:
+    """configs/accelerate/deepspeed_zero3_8gpu.yaml for two CPU processes at ZeRO `stage`, as a DeepSpeed JSON whose
+    persistence threshold is 0: ZeRO-3 otherwise keeps parameters under 100k elements whole on every process, and
+    this tiny model would not be sharded at all."""
     raw = yaml.safe_load((CONFIGS / "deepspeed_zero3_8gpu.yaml").read_text())
     ds = raw.pop("deepspeed_config")
     assert ds["zero_stage"] == 3 and ds["zero3_save_16bit_model"]
-    (tmp_path / "ds_zero3.json").write_text(json.dumps({
-        "zero_optimization": {"stage": 3, "stage3_param_persistence_threshold": 0,
+    (tmp_path / f"ds_zero{stage}.json").write_text(json.dumps({
+        "zero_optimization": {"stage": stage, "stage3_param_persistence_threshold": 0,
                               "stage3_gather_16bit_weights_on_model_save": True},
         "gradient_accumulation_steps": ds["gradient_accumulation_steps"],
         "gradient_clipping": ds["gradient_clipping"],
         "train_micro_batch_size_per_gpu": "auto", "train_batch_size": "auto", "bf16": {"enabled": "auto"}}))
     raw.pop("mixed_precision")  # the JSON says it ("auto": what the trainer asks for); accelerate refuses both
-    raw.update(num_processes=2, deepspeed_config={"deepspeed_config_file": str(tmp_path / "ds_zero3.json"),
-                                                  "zero3_init_flag": ds["zero3_init_flag"]})
-    path = tmp_path / "zero3.yaml"
+    raw.update(num_processes=2, deepspeed_config={"deepspeed_config_file": str(tmp_path / f"ds_zero{stage}.json"),
+                                                  "zero3_init_flag": ds["zero3_init_flag"] and stage == 3})
+    path = tmp_path / f"zero{stage}.yaml"
     path.write_text(yaml.safe_dump(raw))
     return path
 
 
-@pytest.mark.skipif(not _has_deepspeed(), reason="deepspeed is not installed (pip install deepspeed: 0.19.8 is an "
-                    "sdist that builds on CPU with ninja, py-cpuinfo, hjson, msgpack; its CPU accelerator uses gloo)")
+NO_DEEPSPEED = ("deepspeed is not installed (pip install deepspeed: 0.19.8 is an sdist that builds on CPU with ninja, "
+                "py-cpuinfo, hjson, msgpack; its CPU accelerator uses gloo)")
+
+
+@pytest.mark.skipif(not _has_deepspeed(), reason=NO_DEEPSPEED)
 @pytest.mark.parametrize("lora", [False, True], ids=["full", "lora"])
 def test_deepspeed_zero3_trains_sharded_on_two_cpu_processes_saves_resumes_and_generates(fake_tokens, tmp_path, lora):
-    config = _zero3_config(tmp_path)
+    config = _zero_config(tmp_path, 3)
     out = tmp_path / ("zero3_lora" if lora else "zero3")
     lm_json = _lm_json(tmp_path, fake_tokens, out, lora=lora, lora_r=4, lora_alpha=8)
     run = _launch(config, lm_json)
@@ -160,6 +163,26 @@ def test_deepspeed_zero3_trains_sharded_on_two_cpu_processes_saves_resumes_and_g
         run = _launch(config, lm_json, "--set", "max_steps=3")
         assert [r["steps"] for r in _ok(run)] == [6, 6]
         assert f"resumed from {out / CHECKPOINT_DIR / checkpoint_name(4)} (step 4)" in run.stdout
+
+
+@pytest.mark.skipif(not _has_deepspeed(), reason=NO_DEEPSPEED)
+def test_deepspeed_zero2_lora_accumulates_the_trainers_micro_batches(fake_tokens, tmp_path):
+    """LMConfig.grad_accum = 2 against the launcher's gradient_accumulation_steps of 1 (the YAML's): DeepSpeed and
+    the trainer both take 2 micro-batches per optimizer step."""
+    import torch
+
+    config = _zero_config(tmp_path, 2)
+    assert json.loads((tmp_path / "ds_zero2.json").read_text())["gradient_accumulation_steps"] == 1
+    out = tmp_path / "zero2_lora"
+    results = _ok(_launch(config, _lm_json(tmp_path, fake_tokens, out, lora=True, lora_r=4, lora_alpha=8,
+                                           grad_accum=2)))
+    assert [r["steps"] for r in results] == [4, 4]
+    micro = TINY["batch_size"] * TINY["seq_len"] * 2  # tokens of one micro-batch over both processes
+    assert json.loads((out / "train_result.json").read_text())["tokens_seen"] == 4 * 2 * micro
+    states = torch.load(out / CHECKPOINT_DIR / checkpoint_name(4) / "pytorch_model" / "mp_rank_00_model_states.pt",
+                        map_location="cpu", weights_only=False)
+    assert states["global_steps"] == 4  # DeepSpeed's own optimizer steps
+    _reloaded_generation_matches_last_sample(out)
 
 
 @pytest.mark.parametrize("arch", ["gpt2", "llama"])
