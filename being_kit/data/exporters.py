@@ -19,35 +19,10 @@ import numpy as np
 
 from ..atomic_dirs import clear_stale_temporaries, replace_folder, temporary_sibling
 from .corpus import STATS_FILES, Corpus
-from .schema import SPLITS, MotionRecord
+from .humanml3d_texts import humanml3d_caption_lines, simple_tokens  # noqa: F401  (simple_tokens: re-exported)
+from .schema import SPLITS
 
-_WORD = re.compile(r"[A-Za-z0-9']+|[^\sA-Za-z0-9']")
 _BAD_ID = re.compile(r"[/\\\x00]|^\.{1,2}$")
-
-
-def simple_tokens(caption: str) -> str:
-    """Tagger-free stand-in for HumanML3D's spaCy tokens: 'A man walks.' -> 'a/OTHER man/OTHER walks/OTHER ./OTHER'."""
-    return " ".join(f"{w.lower()}/OTHER" for w in _WORD.findall(caption))
-
-
-def _caption_lines(rec: MotionRecord) -> list[str]:
-    tokens = rec.meta.get("tokens") if isinstance(rec.meta, dict) else None
-    seg_tokens = rec.meta.get("segment_tokens") if isinstance(rec.meta, dict) else None
-    if not isinstance(tokens, list) or len(tokens) != len(rec.texts):
-        tokens = [""] * len(rec.texts)
-    if not isinstance(seg_tokens, list) or len(seg_tokens) != len(rec.segments):
-        seg_tokens = [""] * len(rec.segments)
-    lines = []
-    for text, tok in zip(rec.texts, tokens):
-        lines.append((text, tok, 0.0, 0.0))
-    for seg, tok in zip(rec.segments, seg_tokens):
-        lines.append((seg.text, tok, seg.start, seg.end))
-    out = []
-    for text, tok, start, end in lines:
-        if "#" in text or "\n" in text:
-            raise ValueError(f"record {rec.id!r}: caption {text!r} contains '#' or a newline, which HumanML3D cannot hold")
-        out.append(f"{text}#{tok or simple_tokens(text)}#{start!r}#{end!r}")
-    return out
 
 
 def export_humanml3d(corpus: Corpus, folder: str | Path, *, joints: bool = True, overwrite: bool = False) -> Path:
@@ -82,7 +57,7 @@ def export_humanml3d(corpus: Corpus, folder: str | Path, *, joints: bool = True,
             np.save(tmp / "new_joint_vecs" / f"{rec.id}.npy", motion)
             if joints:
                 np.save(tmp / "new_joints" / f"{rec.id}.npy", np.asarray(joints_from_features(motion), np.float32))
-            (tmp / "texts" / f"{rec.id}.txt").write_text("\n".join(_caption_lines(rec)) + "\n", encoding="utf-8")
+            (tmp / "texts" / f"{rec.id}.txt").write_text("\n".join(humanml3d_caption_lines(rec)) + "\n", encoding="utf-8")
             by_split[rec.split].append(rec.id)
         for s, ids in by_split.items():
             (tmp / f"{s}.txt").write_text("".join(f"{i}\n" for i in ids))

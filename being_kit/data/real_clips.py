@@ -36,7 +36,7 @@ def import_real_clips(out_path: str | Path, folder: str | Path | None = None, pr
 
     from .importers import import_bvh
     from .importers._common import TextsFolders, read_captions_file, resolve_captions
-    from .importers.humanml3d import read_humanml3d_texts
+    from .humanml3d_texts import read_humanml3d_texts
 
     paths = clip_paths()
     captions: dict[str, list[str]] = dict(read_captions_file(CAPTIONS_FILE))

@@ -18,7 +18,7 @@ _LAZY = {
     "frames_grid": "being_kit.viz.static",
     "render_motion_gif": "being_kit.viz.static",
     "render_motion_mp4": "being_kit.viz.static",
-    "show_motion": "being_kit.viz.static",
+    "show_motion": "being_kit.viz.show",
     "export_joints": "being_kit.motion.export",
     "export_features": "being_kit.motion.export",
     "export_bvh": "being_kit.motion.export",

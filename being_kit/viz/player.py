@@ -29,6 +29,7 @@ from ..motion.rotations import quat_between
 from ..motion.skeleton import FPS, JOINT_INDEX
 from .inputs import as_captions, as_joint_list, as_token_list
 from .pose_cues import HEAD_RADIUS, facing_directions, head_positions
+from .static import motion_figure
 from .style import BACKGROUND, BONES, GROUND, MOTION_TINTS, TRAJECTORY, bone_colors, joint_colors, part_color
 
 LAYOUTS = ("side_by_side", "overlay")
@@ -524,8 +525,6 @@ class MotionPlayer:
 
     def picture(self, frame: int | None = None):
         """A static matplotlib Figure of what the player shows (for papermill-executed copies)."""
-        from .static import motion_figure
-
         return motion_figure(self.joints, captions=self.captions, frame=frame, layout=self.layout)
 
     def _ipython_display_(self) -> None:

@@ -10,13 +10,12 @@ ground and an arrow in front of the pelvis (from the hips' left-right axis) show
 Poses are projected by hand (orthographic, a 3/4 front view of the first motion's initial facing) onto plain 2D axes:
 no 3D panes or stray axis lines, equal scale everywhere, bones drawn back to front, and several times faster than
 mplot3d. All drawing uses matplotlib's object API on the Agg canvas (no pyplot state, no display needed) with the
-colours of `style`, so pictures match the 3D player. `show_motion` is the notebook entry point: it displays the
-interactive `MotionPlayer` and also a static picture, so a papermill-executed copy reads without a kernel.
+colours of `style`, so pictures match the 3D player. The notebook entry point that shows both the interactive
+player and these pictures is `viz.show.show_motion`.
 """
 from __future__ import annotations
 
 import shutil
-from html import escape as html_escape
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,7 @@ from matplotlib.patches import Circle, Polygon
 
 from ..motion.skeleton import FPS
 from .charts import figure_png
-from .inputs import as_captions, as_joint_list, as_token_list
+from .inputs import as_captions, as_joint_list
 from .pose_cues import HEAD_RADIUS, facing_directions, head_positions
 from .style import BONES, GROUND, MOTION_TINTS, TRAJECTORY, bone_colors, part_color
 
@@ -427,40 +426,3 @@ def save_animation(motions: Any, path: str | Path, *, captions: Any = None, fps:
 ANIMATION_GIF_FRAMES = 50  # at every 2nd frame: 5 s at 10 frames/s, longer motions are strided more
 ANIMATION_GIF_DPI = 55  # about 150-300 KB a GIF: it is embedded in the executed notebook
 ANIMATION_MP4_FRAMES = 240
-
-
-def show_motion(motions: Any, captions: Any = None, fps: float = FPS, tokens: Any = None,
-                layout: str = "side_by_side", *, interactive: bool = True, picture: bool = True,
-                animation: str | Path | None = None, **player_kwargs):
-    """Notebook helper: display the interactive `MotionPlayer` and a static picture (a filmstrip of the motions, plus
-    the token strips), so executed copies are readable without a kernel. `animation`: also write
-    `<animation>.gif`/`.mp4` (`save_animation`) and show the GIF, so a run folder can be shared like a video.
-    Returns the player (or None)."""
-    from IPython.display import Image, display
-
-    player = None
-    if interactive:
-        from .player import MotionPlayer
-
-        player = MotionPlayer(motions, captions=captions, fps=fps, tokens=tokens, layout=layout, **player_kwargs)
-        display(player.widget)
-    if picture:
-        joint_list = as_joint_list(motions)
-        display(Image(data=render_motion_png(joint_list, captions=captions, layout=layout)))
-        from .timeline import timeline_figure
-
-        for m, codes in enumerate(as_token_list(tokens, len(joint_list))):
-            if codes is not None:
-                display(Image(data=figure_png(timeline_figure(codes, title=f"motion {m} tokens"))))
-    if animation is not None:
-        import base64
-
-        from IPython.display import HTML
-
-        files = save_animation(motions, animation, captions=captions, fps=fps, layout=layout)
-        data = base64.b64encode(files["gif"].read_bytes()).decode()  # an <img> data URI: nbconvert's HTML keeps it
-        note = f"{files['gif'].name}" + (f" and {files['mp4'].name}" if "mp4" in files else "")
-        display(HTML(f'<img src="data:image/gif;base64,{data}" style="max-width:100%"/>'
-                     f'<div><small>animation saved as {html_escape(note)} in {html_escape(str(files["gif"].parent))}'
-                     f'</small></div>'))
-    return player

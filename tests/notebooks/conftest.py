@@ -1,10 +1,6 @@
 """One tiny-profile pipeline run per test session, shared by every notebook test (each asserts on its metrics)."""
-import sys
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))  # the test helpers (_lm_fakes) live there
 
 import harness
 

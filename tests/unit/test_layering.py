@@ -66,3 +66,55 @@ def test_the_base_layer_is_the_root_modules_and_the_runtime():
     assert {"atomic_dirs", "config", "model_files", "launcher"} <= ROOT_MODULES
     assert layer_of("training") == layer_of("atomic_dirs") == layer_of("config.py") == "base"
     assert layer_of("tokenizer") == "tokenizer" and layer_of("pipeline") == "pipeline"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported_modules(path: Path, modules: set[str]) -> set[str]:
+    """being_kit modules (not packages' __init__) that `path` imports, at the top or inside a function."""
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - (node.level - 1)] if node.level else []
+            target = ".".join(base + ([node.module] if node.module else []))
+            found |= {target} | {f"{target}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return {m for m in found & modules if m != name}
+
+
+def import_circles() -> list[list[str]]:
+    """Groups of modules that import each other, directly or round a loop (packages' __init__ re-exports aside)."""
+    files = {_module_name(p): p for p in PACKAGE.rglob("*.py") if p.name != "__init__.py"}
+    graph = {m: _imported_modules(p, set(files)) for m, p in files.items()}
+    reach = {m: set() for m in graph}
+    for start in graph:  # modules reachable from each module (small graph: a walk from every node)
+        todo = list(graph[start])
+        while todo:
+            m = todo.pop()
+            if m not in reach[start]:
+                reach[start].add(m)
+                todo += graph[m]
+    circles = {frozenset({m} | {n for n in reach[m] if m in reach[n]}) for m in graph if m in reach[m]}
+    return sorted(sorted(c) for c in circles)
+
+
+def test_no_import_circles():
+    """Two modules that import each other (even inside a function) are one module split in two, or need a third."""
+    assert import_circles() == []
+
+
+def test_the_circle_finder_sees_a_circle_through_a_function_import():
+    probe_a, probe_b = PACKAGE / "motion" / "_circle_probe_a.py", PACKAGE / "motion" / "_circle_probe_b.py"
+    probe_a.write_text("from ._circle_probe_b import g\n")
+    probe_b.write_text("def g():\n    from . import _circle_probe_a\n")
+    try:
+        assert ["being_kit.motion._circle_probe_a", "being_kit.motion._circle_probe_b"] in import_circles()
+    finally:
+        probe_a.unlink()
+        probe_b.unlink()

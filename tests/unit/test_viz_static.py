@@ -10,8 +10,9 @@ from viz_motions import fk_motion
 from being_kit.motion.skeleton import FPS
 from being_kit.viz.static import (
     MAX_KEY_FRAMES, ffmpeg_available, frames_grid, key_frames, motion_figure, render_motion_gif, render_motion_mp4,
-    render_motion_png, show_motion,
+    render_motion_png,
 )
+from being_kit.viz.show import show_motion
 from being_kit.viz.style import PART_COLORS, hex_to_rgb
 
 
@@ -163,7 +164,7 @@ def test_show_motion_saves_a_gif_and_mp4_and_embeds_the_gif(tmp_path, monkeypatc
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda *objs: shown.extend(objs))
     joints = generate_joints(3).joints
-    static.show_motion([joints, joints], captions=["a", "b"], interactive=False, animation=tmp_path / "anim" / "walk")
+    show_motion([joints, joints], captions=["a", "b"], interactive=False, animation=tmp_path / "anim" / "walk")
     gif = (tmp_path / "anim" / "walk.gif").read_bytes()
     assert gif[:6] in (b"GIF87a", b"GIF89a") and len(gif) < 400_000
     html = [o.data for o in shown if isinstance(o, IPython.display.HTML)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 _LAZY = {
     "import_humanml3d": "humanml3d",
-    "read_humanml3d_texts": "humanml3d",
+    "read_humanml3d_texts": "humanml3d",  # defined in data/humanml3d_texts.py
     "import_amass": "amass",
     "amass_joints": "amass",
     "import_bvh": "bvh_import",

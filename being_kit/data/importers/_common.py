@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ...motion.rotations import matrix_to_quat, quat_to_matrix
+from ..humanml3d_texts import read_humanml3d_texts
 from ..schema import SPLITS, Segment
 
 MAX_LOGGED_PROBLEMS = 200  # meta.json keeps this many problem messages; the count is always exact
@@ -156,8 +157,6 @@ def captions_for(path: Path, rid: str, captions: Captions) -> tuple[list[str], l
         if found is None:
             raise ValueError(f"{path}: no captions; pass captions= or put one caption per line in "
                              f"{path.with_suffix('.txt')}" + (f" or {captions.folders[0]}/" if captions.folders else ""))
-        from .humanml3d import read_humanml3d_texts
-
         texts, _, segments, _ = read_humanml3d_texts(found)
     elif callable(captions):
         texts = list(captions(path))
@@ -168,8 +167,6 @@ def captions_for(path: Path, rid: str, captions: Captions) -> tuple[list[str], l
             raise ValueError(f"{path}: no captions given for id {rid!r} (or stem {path.stem!r}) in captions=")
         texts, segments = [texts] if isinstance(texts, str) else list(texts), []
     else:
-        from .humanml3d import read_humanml3d_texts
-
         sidecar = path.with_suffix(".txt")
         if not sidecar.is_file():
             raise ValueError(f"{path}: no captions; pass captions= or put one caption per line in {sidecar}")

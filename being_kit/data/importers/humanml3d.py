@@ -9,66 +9,17 @@ Motions listed in no split file are left out and counted in meta.json["extra"]["
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 from ..corpus import Corpus, write_corpus
-from ..schema import REPRESENTATIONS, SPLITS, MotionRecord, Segment
+from ..humanml3d_texts import read_humanml3d_texts
+from ..schema import REPRESENTATIONS, SPLITS, MotionRecord
 from ._common import ImportLog
 
 FEATURE_DIM = REPRESENTATIONS["humanml263"]
-
-
-def read_humanml3d_texts(path: str | Path) -> tuple[list[str], list[str], list[Segment], list[str]]:
-    """Parse a caption file: returns (texts, tokens, segments, segment_tokens).
-
-    Lines are `caption#tokens#start#end` (HumanML3D) or a plain caption (no '#'). Raises ValueError naming the
-    file and line for empty captions, malformed fields or a segment whose end is not after its start.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"{path}: caption file missing")
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as e:
-        raise ValueError(f"{path}: not UTF-8 text ({e})") from None
-    texts, tokens, segments, seg_tokens = [], [], [], []
-    for n, line in enumerate(lines, 1):
-        line = line.strip()
-        if not line:
-            continue
-        if "#" not in line:
-            texts.append(line)
-            tokens.append("")
-            continue
-        fields = line.split("#")
-        if len(fields) != 4:
-            raise ValueError(f"{path}, line {n}: expected 'caption#tokens#start#end', got {len(fields)} '#'-fields")
-        caption, tok = fields[0].strip(), fields[1].strip()
-        if not caption:
-            raise ValueError(f"{path}, line {n}: empty caption")
-        try:
-            start, end = float(fields[2]), float(fields[3])
-        except ValueError:
-            raise ValueError(f"{path}, line {n}: start/end must be numbers, got {fields[2]!r}, {fields[3]!r}") from None
-        start = 0.0 if math.isnan(start) else start
-        end = 0.0 if math.isnan(end) else end
-        if start == 0.0 and end == 0.0:
-            texts.append(caption)
-            tokens.append(tok)
-        else:
-            if not (math.isfinite(start) and math.isfinite(end)) or start < 0 or end <= start:
-                raise ValueError(f"{path}, line {n}: segment times must satisfy 0 <= start < end, got {start}, {end}")
-            segments.append(Segment(start, end, caption))
-            seg_tokens.append(tok)
-    if not texts and not segments:
-        raise ValueError(f"{path}: no captions (empty file)")
-    if not texts:
-        raise ValueError(f"{path}: only time-stamped sub-captions, no caption for the whole motion")
-    return texts, tokens, segments, seg_tokens
 
 
 def load_features(path: Path, dim: int = FEATURE_DIM) -> np.ndarray:
