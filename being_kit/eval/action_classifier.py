@@ -180,7 +180,10 @@ def train_action_classifier(data, config: ActionClassifierConfig | None = None, 
     y = torch.tensor([classes.index(label) for label in labels], device=device)
     rng = np.random.default_rng(config.seed)
     opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=1e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.lr, total_steps=config.steps, pct_start=0.1)
+    from ..training import warmup_cosine
+
+    warmup = max(1, config.steps // 10)  # the runtime's one schedule: linear warmup over 10%, cosine to 0
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda step: warmup_cosine(step, warmup, config.steps))
     batch_size = min(config.batch_size, len(motions))
     bar = tqdm(range(config.steps), desc="action classifier", disable=not config.progress)
     for _ in bar:

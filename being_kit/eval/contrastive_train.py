@@ -103,7 +103,7 @@ def train_evaluator(config: EvaluatorTrainConfig) -> EvaluatorTrainResult:
     """Train evaluator B on `config.corpus_path`'s train split; save it to `config.out_dir` (save_pretrained)."""
     from ..data.corpus import Corpus
     from ..training import (LOG_FILE, TrainLog, make_accelerator, release, resume_checkpoint, save_checkpoint,
-                            start_processes)
+                            start_processes, warmup_cosine)
 
     if config.num_threads:
         torch.set_num_threads(config.num_threads)
@@ -132,7 +132,8 @@ def train_evaluator(config: EvaluatorTrainConfig) -> EvaluatorTrainResult:
     model = ContrastiveEvaluator(config.model, norm.mean, norm.std, text_encoder=text_encoder).to(device)
     sent = model.sentence_features(flat)  # (captions, 384) once, or None without a pretrained text model
     opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.lr, total_steps=config.steps, pct_start=0.05)
+    warmup = max(1, config.steps // 20)  # the runtime's one schedule: linear warmup over 5%, cosine to 0
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda step: warmup_cosine(step, warmup, config.steps))
     model, opt = acc.prepare(model, opt)
     acc.register_for_checkpointing(sched)
 

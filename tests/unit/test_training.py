@@ -1,5 +1,6 @@
 """being_kit.training: the runtime every trainer shares (schedule, log, checkpoints, processes)."""
 import json
+from pathlib import Path
 
 import pytest
 import torch
@@ -166,3 +167,35 @@ def test_release_forgets_a_single_process_state():
     assert PartialState._shared_state
     release(acc)
     assert not PartialState._shared_state
+
+
+def test_the_action_classifier_follows_the_runtime_schedule(monkeypatch):
+    """The evaluators' trainers use `warmup_cosine` too (no second schedule): the learning rate of each optimizer step
+    of a 20-step training is the peak times warmup_cosine(step, 2, 20)."""
+    import numpy as np
+    import torch
+
+    from being_kit.eval.action_classifier import ActionClassifierConfig, train_action_classifier
+    from being_kit.training import warmup_cosine
+
+    seen = []
+    step = torch.optim.AdamW.step
+
+    def recording_step(self, *args, **kwargs):
+        seen.append(self.param_groups[0]["lr"])
+        return step(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.optim.AdamW, "step", recording_step)
+    rng = np.random.default_rng(0)
+    motions = [rng.normal(size=(40, 8)).astype(np.float32) for _ in range(8)]
+    config = ActionClassifierConfig(hidden=16, steps=20, batch_size=4, lr=1e-3, max_frames=40, progress=False)
+    train_action_classifier(motions, config, labels=["walk", "jump"] * 4)
+    assert np.allclose(seen, [1e-3 * warmup_cosine(s, 2, 20) for s in range(20)])
+
+
+def test_no_trainer_brings_its_own_schedule():
+    """One schedule for every trainer: torch's built-in schedules other than LambdaLR over `warmup_cosine` are not used."""
+    package = Path(__file__).resolve().parents[2] / "being_kit"
+    own = [str(p.relative_to(package)) for p in package.rglob("*.py")
+           if any(name in p.read_text() for name in ("OneCycleLR", "CosineAnnealing", "LinearLR(", "get_cosine_schedule"))]
+    assert own == []
