@@ -303,3 +303,37 @@ def test_body_style_varies_posture_not_captions():
     drawn = add_body_style(clip, np.random.default_rng(0))
     assert np.allclose(clip.aa, clip.aa[:1]) and np.abs(clip.aa).max() < np.radians(20)
     assert drawn == add_body_style(Clip.empty("still", 30), np.random.default_rng(0))
+
+
+def test_both_feet_touch_the_floor_when_planted():
+    """The rest skeleton's left hip sits 1 cm above the right one and the right foot is 6 mm longer: IK from one
+    hip height used to leave the left toe ~1.3 cm in the air through every squat, lunge and kneel."""
+    clip = make_action("squat", np.random.default_rng(4))
+    j, _, _ = clip_to_motion(clip)
+    toes = j[:, [J["left_foot"], J["right_foot"]], 1]
+    assert not clip.params.get("crouch")
+    assert np.abs(toes).max() < 2e-3, np.abs(toes).max(axis=0)
+
+
+def test_the_crouch_steps_back_turns_and_keeps_the_toes_planted():
+    """Real squats are often a low crouch: one foot stepped back, its knee near the floor, the torso leant forward,
+    the body turning as the foot steps. The front toe must not move at all, and the turn happens only while the
+    stepping foot is in the air."""
+    seen = 0
+    for seed in range(200):
+        clip = make_action("squat", np.random.default_rng(seed))
+        if not (clip.params.get("crouch") and clip.params.get("turn_deg")):
+            continue
+        seen += 1
+        j, _, _ = clip_to_motion(clip)
+        low = j[:, :, 1].min(axis=0)
+        knees = sorted([low[J["left_knee"]], low[J["right_knee"]]])
+        assert knees[0] < 0.2 < knees[1], knees  # one knee sinks near the floor, the front one stays high
+        front = "left" if low[J["left_knee"]] > low[J["right_knee"]] else "right"
+        toe = j[:, J[f"{front}_foot"]]
+        assert np.abs(toe[:, 1]).max() < 2e-3
+        assert np.linalg.norm(toe[:, [0, 2]] - toe[0, [0, 2]], axis=-1).max() < 2e-3  # pivots, never slides
+        assert abs(clip.yaw.max() - clip.yaw.min()) > 10 * np.pi / 180
+        if seen == 3:
+            break
+    assert seen == 3

@@ -81,7 +81,9 @@ def place_on_floor(rel: np.ndarray, lift: np.ndarray, push: np.ndarray, yaw: np.
     t = rel.shape[0]
     contact = rel[:, CONTACT_JOINTS, 1]
     height = -rel[:, :, 1].min(axis=1) + lift
-    anchor = CONTACT_JOINTS[_sticky_argmin(contact, STICK)]
+    # heights above the lowest contact, not above the root: while the body lowers every joint rises towards the
+    # root, and a planted foot read as 'rising' handed the anchor to a foot still travelling as it landed
+    anchor = CONTACT_JOINTS[_sticky_argmin(contact - contact.min(axis=1, keepdims=True), STICK)]
     frames = np.arange(1, t)
     a = anchor[1:]
     step = -(rel[frames, a][:, [0, 2]] - rel[frames - 1, a][:, [0, 2]])  # root moves opposite to the anchor

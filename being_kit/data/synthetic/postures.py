@@ -9,45 +9,125 @@ from __future__ import annotations
 
 import numpy as np
 
-from .pose import (DEG, FOOT, FOOT_PITCH_REST, STAND_HEIGHT, THIGH, Clip, ankle_from_toe, bump, envelope, hold, leg_ik,
+from ...motion.skeleton import BONE_LENGTHS
+from .pose import (DEG, FOOT, FOOT_PITCH_REST, HIP_OFFSET, STAND_HEIGHT, THIGH, Clip, J, ankle_from_toe, bump, envelope, hold, leg_ik,
                    mirror_clip, smoothstep, times)
 
 ANKLE_HEIGHT = FOOT * np.sin(FOOT_PITCH_REST)
 TOE_FORWARD = FOOT * np.cos(FOOT_PITCH_REST)
 G = 9.81
+FOOT_LENGTH = {s: float(BONE_LENGTHS[J[f"{s}_foot"]]) for s in ("left", "right")}
+LOW_HIP = min(up for up, _ in HIP_OFFSET.values())  # the lower hip joint below the pelvis (metres, negative)
 
 
 def _planted(clip: Clip, pelvis_z, pelvis_y, pitch, left_ankle, right_ankle, left_pitch, right_pitch) -> None:
-    """Both legs by IK: pelvis at (pelvis_z, pelvis_y) and ankles at (z, y) pairs, world sagittal coordinates."""
+    """Both legs by IK: pelvis at (pelvis_z, pelvis_y) and ankles at (z, y) pairs, world sagittal coordinates.
+    pelvis_y is the lower hip joint's height: the rest skeleton's left hip sits 1 cm above its right one, and
+    reaching both ankles from one hip height left the left foot floating 1 cm (then the anchor on the right foot
+    dragged it as that foot stepped). The right foot is 6 mm longer: its ankle is raised so both toes touch."""
     for side, (az, ay), fp in (("left", left_ankle, left_pitch), ("right", right_ankle, right_pitch)):
-        leg_ik(clip, side, np.asarray(az) - pelvis_z, np.asarray(ay) - pelvis_y, fp, pitch)
+        hip_y = pelvis_y + HIP_OFFSET[side][0] - LOW_HIP
+        toe_level = (FOOT_LENGTH[side] - FOOT) * np.sin(fp)  # targets assume the left foot's length
+        leg_ik(clip, side, np.asarray(az) - pelvis_z, np.asarray(ay) + toe_level - hip_y, fp, pitch)
     clip.add("pelvis", "x", pitch)
 
 
 def squat(rng, frames: int) -> Clip:
-    """Squat down and up 1-4 times, arms forwards for balance."""
-    reps = int(rng.integers(1, 5))
-    depth = rng.uniform(0.25, 0.45)
+    """Squat down and up: 1-4 quick repetitions, or one squat held at the bottom; feet side by side, or (a third of
+    the time) the low crouch real people fall into, one foot stepped back with its knee near the floor, often
+    turning the body as that foot steps (`_crouch`). Arms forwards for balance, low between the knees, or on them."""
+    if rng.random() < CROUCH_SHARE:
+        return _crouch(rng, frames)
+    held = bool(rng.random() < 0.35)
+    reps = 1 if held else int(rng.integers(1, 5))
+    depth = rng.uniform(0.25, 0.5)
     clip = Clip.empty("squat", frames, side="both", repetitions=reps, depth=round(depth, 2),
                       deep=bool(depth > 0.38))
-    u = np.clip(times(frames) / (frames / 20), 0, 1) * reps
-    s = bump(u % 1.0) * envelope(frames, 0.2)
+    if held:
+        dur = frames / 20
+        s = hold(frames, 0.05 * dur, 0.95 * dur, min(rng.uniform(0.6, 1.2), dur / 3))
+    else:
+        u = np.clip(times(frames) / (frames / 20), 0, 1) * reps
+        s = bump(u % 1.0) * envelope(frames, 0.2)
+    lean = (45 * depth / 0.45 + rng.uniform(-10, 15)) * DEG
     ankle = (np.zeros(frames), np.full(frames, ANKLE_HEIGHT))
-    _planted(clip, -0.3 * depth * s, STAND_HEIGHT - depth * s, 45 * DEG * depth / 0.45 * s, ankle, ankle,
+    _planted(clip, -0.3 * depth * s, STAND_HEIGHT - depth * s, lean * s, ankle, ankle,
              FOOT_PITCH_REST, FOOT_PITCH_REST)
-    clip.add("left_shoulder", "x", -80 * DEG * s).add("right_shoulder", "x", -80 * DEG * s)
+    _squat_arms(clip, rng, s, lean)
     return clip
 
 
+CROUCH_SHARE = 0.3  # of squats: the one-knee-low crouch of `_crouch`
+TURN_SHARE = 0.6  # of crouches and kneels: the body turns as the foot steps (a real take turned 47 degrees)
+TURN_DEG = 50.0
+
+
+def _squat_arms(clip: Clip, rng, s: np.ndarray, lean: float) -> None:
+    """Arms in a squat or crouch: straight forwards for balance, hanging low between the knees, or hands on the
+    knees; an arm's zero hangs along the torso, so the leaned torso's `lean` is added to reach the world's down."""
+    style = rng.choice(["forward", "low", "knees"], p=[0.45, 0.3, 0.25])
+    for side in ("left", "right"):
+        if style == "forward":
+            flex, elbow = rng.uniform(65, 95) * DEG, rng.uniform(0, 20) * DEG
+        elif style == "low":
+            flex, elbow = lean + rng.uniform(0, 30) * DEG, rng.uniform(5, 40) * DEG
+        else:
+            flex, elbow = lean + rng.uniform(25, 50) * DEG, rng.uniform(20, 60) * DEG
+        clip.add(f"{side}_shoulder", "x", -flex * s).add(f"{side}_elbow", "x", -elbow * s)
+    clip.add("neck", "x", -0.35 * lean * s)  # the eyes stay on the room, not the floor
+    clip.params["arms"] = str(style)
+
+
+def _crouch(rng, frames: int) -> Clip:
+    """A low crouch held a while: the right foot steps back onto its toes and its knee sinks near the floor, the
+    torso leans well forward, hands low in front; the body often turns as the foot steps (the front foot pivots
+    in place, the stepping foot is in the air, so neither slides). Mirrored half of the time."""
+    dur = frames / 20
+    clip = Clip.empty("squat", frames, side="both", repetitions=1, depth=0.45, deep=True)
+    ramp = min(rng.uniform(1.4, 2.2), dur / 3)
+    u = hold(frames, 0.05 * dur, 0.95 * dur, ramp)
+    knee = rng.uniform(0.02, 0.14)  # rear knee above the floor at the bottom
+    lean = rng.uniform(25, 50) * DEG
+    pelvis_z = TOE_FORWARD + rng.uniform(0.25, 0.4)
+    _step_down(clip, u, pelvis_z + rng.uniform(0.22, 0.35), pelvis_z, STAND_HEIGHT - 0.003 - (THIGH + knee),
+               rng.uniform(45, 65) * DEG, lean, step_back=True)
+    _squat_arms(clip, rng, smoothstep(u), lean)
+    _turn_on_step(clip, rng, u, ramp)
+    clip.params.update(crouch=True)
+    return mirror_legs(clip) if rng.random() < 0.5 else clip
+
+
+def _turn_on_step(clip: Clip, rng, u: np.ndarray, ramp_s: float) -> None:
+    """Some of the time, turn the body while the stepping foot travels (see `_step_down`) and turn back as it steps
+    in again: the planted foot pivots on its toes, nothing slides. A quick step (ramp_s, the seconds of the way
+    down) turns less: at most TURN_DEG over a 2-second descent (the real take turned 38 degrees in one second)."""
+    if rng.random() >= TURN_SHARE:
+        return
+    turn = rng.choice([-1.0, 1.0]) * rng.uniform(15, TURN_DEG) * min(1.0, ramp_s / 2.0) * DEG
+    clip.yaw = clip.yaw + turn * smoothstep((u - 0.05) / 0.35)  # while the foot travels (`_step_down`)
+    clip.params["turn_deg"] = round(float(turn / DEG), 1)
+
+
 def _step_down(clip: Clip, u: np.ndarray, front_z: float, pelvis_z: float, drop: float, rear_pitch: float,
-               lean: float) -> None:
-    """Left foot steps forward to front_z while the pelvis moves to (pelvis_z, stand - drop); right toe planted."""
+               lean: float, step_back: bool = False) -> None:
+    """Left foot steps forward to front_z while the pelvis moves to (pelvis_z, stand - drop); right toe planted.
+    step_back: the same pose reached the other way, the left foot planted at front_z and the right foot stepping
+    back from beside it (the root travels backwards). The step takes u in [0, 0.5]; the body lowers over [0, 1]."""
     s = smoothstep(u)
-    step = smoothstep(u / 0.5)
-    front = (front_z * step, ANKLE_HEIGHT + 0.08 * bump(u / 0.5))
-    rear = ankle_from_toe(TOE_FORWARD, 0.0, FOOT_PITCH_REST + (rear_pitch - FOOT_PITCH_REST) * s)
-    _planted(clip, pelvis_z * s, STAND_HEIGHT - 0.003 - drop * s, lean * s, front, rear, FOOT_PITCH_REST,
-             FOOT_PITCH_REST + (rear_pitch - FOOT_PITCH_REST) * s)
+    # the foot rises before it travels and has stopped travelling before it lands: while the body lowers every
+    # joint rises relative to the root, so the grounding cannot tell a landing foot from a planted one by height
+    step = smoothstep((u - 0.05) / 0.35)
+    lift = 0.08 * bump(u / 0.5)
+    rear_pitch_t = FOOT_PITCH_REST + (rear_pitch - FOOT_PITCH_REST) * s
+    if step_back:
+        front = (np.full_like(u, front_z), np.full_like(u, ANKLE_HEIGHT))
+        rear = ankle_from_toe(TOE_FORWARD + front_z * (1 - step), lift, rear_pitch_t)
+        pelvis = front_z + (pelvis_z - front_z) * s
+    else:
+        front = (front_z * step, ANKLE_HEIGHT + lift)
+        rear = ankle_from_toe(TOE_FORWARD, 0.0, rear_pitch_t)
+        pelvis = pelvis_z * s
+    _planted(clip, pelvis, STAND_HEIGHT - 0.003 - drop * s, lean * s, front, rear, FOOT_PITCH_REST, rear_pitch_t)
 
 
 def lunge(rng, frames: int) -> Clip:
@@ -61,12 +141,20 @@ def lunge(rng, frames: int) -> Clip:
 
 
 def kneel(rng, frames: int) -> Clip:
-    """Kneel down on the left knee (right foot forwards), stay, stand back up."""
+    """Kneel down on the left knee (right foot forwards), stay, stand back up; upright or leaning forward, arms
+    hanging or a hand on the front knee, often turning as the foot steps (`_turn_on_step`)."""
     clip = Clip.empty("kneel", frames, side="left")
     dur = frames / 20
     u = hold(frames, 0.05 * dur, 0.95 * dur, 0.35 * dur)
     pelvis_z = TOE_FORWARD + 0.352
-    _step_down(clip, u, pelvis_z + 0.3, pelvis_z, STAND_HEIGHT - 0.003 - (THIGH + 0.045), 60 * DEG, 0.0)
+    lean = rng.uniform(0, 30) * DEG if rng.random() < 0.6 else 0.0
+    _step_down(clip, u, pelvis_z + 0.3, pelvis_z, STAND_HEIGHT - 0.003 - (THIGH + 0.045), 60 * DEG, lean)
+    s = smoothstep(u)
+    if rng.random() < 0.5:  # the front (left, before mirroring) hand rests on the front knee
+        clip.add("left_shoulder", "x", -(lean + rng.uniform(30, 50) * DEG) * s)
+        clip.add("left_elbow", "x", -rng.uniform(30, 60) * DEG * s)
+    clip.add("neck", "x", -0.35 * lean * s)
+    _turn_on_step(clip, rng, u, 0.35 * dur)
     return mirror_legs(clip)
 
 
