@@ -258,7 +258,14 @@ def generate_motion(model, texts: Sequence[str], *, motion_tokenizer=None, durat
             raise ValueError(f"texts[{i}]: prompts must be non-empty strings, got {t!r}")
     lm = _as_lm(model)
     v = lm.vocab
-    durs = [float(durations)] * len(texts) if np.isscalar(durations) else [float(d) for d in durations]
+    def _seconds(d) -> float:
+        # True is 1 and "6" converts to 6.0 in float(): neither is a duration anyone meant to pass
+        if isinstance(d, (bool, np.bool_, str, bytes)):
+            raise ValueError(f"durations: expected seconds as numbers, got {d!r} ({type(d).__name__})")
+        return float(d)
+
+    scalar = np.isscalar(durations) or isinstance(durations, (str, bytes))
+    durs = [_seconds(durations)] * len(texts) if scalar else [_seconds(d) for d in durations]
     if len(durs) != len(texts) or not all(math.isfinite(d) and d > 0 for d in durs):
         raise ValueError(f"durations: expected one positive number or {len(texts)} of them, got {durations!r}")
     if not guidance_scale > 0:

@@ -78,6 +78,9 @@ def test_clear_errors(lm, tmp_path):
     for bad in (float("nan"), [2.0, float("inf")], -1.0):
         with pytest.raises(ValueError, match="durations: expected one positive number"):
             generate_motion(lm, ["walk", "jump"], durations=bad)
+    for bad in (True, "6", [2.0, "3"]):  # float() would read these as 1 s and 6 s
+        with pytest.raises(ValueError, match="durations: expected seconds as numbers"):
+            generate_motion(lm, ["walk", "jump"], durations=bad)
     with pytest.raises(ValueError, match=r"motions\[0\]"):
         caption_motion(lm, [np.array([lm.vocab.token_vocab_size + 5])])
     from being_kit.tokenizer import MotionTokenizer, TokenizerConfig
