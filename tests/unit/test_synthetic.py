@@ -108,6 +108,30 @@ def test_idle_life_is_subtle_and_seeded():
     assert jumps < 0.3 * np.abs(life - life.mean(axis=0)).max()  # band-limited: white noise would jump ~2x its size
 
 
+def test_idle_life_shifts_weight_over_planted_feet():
+    """Standing still, the pelvis travels sideways over the feet and turns against them, as real standing does
+    (the real standing take: hips and shoulders turned 10-30 degrees against its feet), while the toes stay put."""
+    from being_kit.data.synthetic.compose import compose
+    from being_kit.data.synthetic.life import add_idle_life
+
+    clip = add_idle_life(compose([make_action("clap", np.random.default_rng(0), seconds=8.0)]).clip,
+                         np.random.default_rng(3))
+    j, _, _ = clip_to_motion(clip)
+    j = j.astype(np.float64)
+    feet = 0.5 * (j[:, J["left_foot"]] + j[:, J["right_foot"]])
+    across = j[0, J["left_foot"]] - j[0, J["right_foot"]]
+    across /= np.linalg.norm(across)
+    sideways = (j[:, 0] - feet) @ across
+    assert np.ptp(sideways) > 0.02  # centimetres of weight shift
+    shoulders = j[:, J["left_shoulder"]] - j[:, J["right_shoulder"]]
+    toes = j[:, J["left_foot"]] - j[:, J["right_foot"]]
+    turn = np.degrees(np.arctan2(shoulders[:, 2], shoulders[:, 0]) - np.arctan2(toes[:, 2], toes[:, 0]))
+    assert np.ptp(turn) > 6  # the old sway alone turned them about 3 degrees
+    for side in ("left", "right"):
+        toe = j[:, J[f"{side}_foot"], [0, 2]]
+        assert np.linalg.norm(toe - toe[0], axis=-1).max() < 0.005, side
+
+
 def test_walking_arms_swing_with_bent_elbows():
     j, _, _ = clip_to_motion(make_action("walk", np.random.default_rng(3)))
     j = j[len(j) // 4: -len(j) // 4].astype(np.float64)  # steady walking

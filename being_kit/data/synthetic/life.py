@@ -23,15 +23,39 @@ SWAY = (  # (joint, axis, RMS degrees)
     ("left_elbow", "x", 5.0), ("right_elbow", "x", 5.0),
 )
 ELBOW_REST_DEG = (8.0, 14.0)  # relaxed arms hang with the elbows slightly bent
+# Standing people shift their weight from foot to foot and turn the hips and shoulders over planted feet: the
+# real standing take's pelvis turned 10-30 degrees against its feet and its root moved at 6 cm/s (median) where
+# the generator's moved at 2. Legs lean sideways together (hip abduction on one side, adduction on the other,
+# the ankles keeping the feet flat) so the pelvis slides over the feet, and the trunk turns over the pelvis.
+WEIGHT_SHIFT_RMS = 1.5  # degrees of leg lean: about 2 cm of pelvis travel
+TWIST_RMS = 5.0  # degrees of the shoulders turned against the hips and feet
+SHIFT_HZ = (0.05, 0.25)  # a weight shift takes seconds
 
 
-def _band_limited(rng: np.random.Generator, t: np.ndarray, channels: int, parts: int = 3) -> np.ndarray:
-    """(t, channels) smooth signals of unit RMS: each a sum of `parts` sinusoids at log-uniform frequencies in BAND_HZ."""
-    f = np.exp(rng.uniform(np.log(BAND_HZ[0]), np.log(BAND_HZ[1]), (channels, parts)))
+def _band_limited(rng: np.random.Generator, t: np.ndarray, channels: int, parts: int = 3,
+                  band: tuple[float, float] = BAND_HZ) -> np.ndarray:
+    """(t, channels) smooth signals of unit RMS: each a sum of `parts` sinusoids at log-uniform frequencies in `band`."""
+    f = np.exp(rng.uniform(np.log(band[0]), np.log(band[1]), (channels, parts)))
     phase = rng.uniform(0, 2 * np.pi, (channels, parts))
     w = rng.uniform(0.5, 1.0, (channels, parts))
     w /= np.sqrt((w**2).sum(axis=1, keepdims=True) / 2)  # sinusoids of weights w have RMS sqrt(sum w^2 / 2) = 1
     return np.einsum("tcp,cp->tc", np.sin(2 * np.pi * f[None] * t[:, None, None] + phase[None]), w)
+
+
+def _shift_envelope(rng: np.random.Generator, t: np.ndarray) -> np.ndarray:
+    """(t, 1) slow envelope in [0.3, 1.7]: some stretches of standing shift more than others."""
+    return 1.0 + 0.7 * np.sin(2 * np.pi * rng.uniform(0.03, 0.1) * t + rng.uniform(0, 2 * np.pi))[:, None]
+
+
+def _shift_weight(clip: Clip, lean: np.ndarray, twist: np.ndarray) -> None:
+    """Both legs lean by `lean` (radians about the forward axis, + moves the feet towards the body's left, so the
+    weight goes over the right foot) with the ankles levelling the feet again; the trunk turns by `twist` over the
+    pelvis, a third at each spine joint. (Turning the pelvis itself would carry the hip joints, and the feet
+    hanging below them, round with it: planted feet would slide.)"""
+    for side in ("left", "right"):
+        clip.add(f"{side}_hip", "z", lean).add(f"{side}_ankle", "z", -lean)
+    for joint in ("spine1", "spine2", "spine3"):
+        clip.add(joint, "y", twist / 3)
 
 
 def add_idle_life(clip: Clip, rng: np.random.Generator) -> Clip:
@@ -43,6 +67,8 @@ def add_idle_life(clip: Clip, rng: np.random.Generator) -> Clip:
     for axis, k in (("x", 0), ("z", 1)):  # the legs keep their line while the pelvis sways over them
         clip.add("left_hip", axis, -SWAY[k][2] * DEG * noise[:, k])
         clip.add("right_hip", axis, -SWAY[k][2] * DEG * noise[:, k])
+    shift = _band_limited(rng, t, 2, parts=2, band=SHIFT_HZ) * _shift_envelope(rng, t)
+    _shift_weight(clip, WEIGHT_SHIFT_RMS * DEG * shift[:, 0], TWIST_RMS * DEG * shift[:, 1])
     breath = np.sin(2 * np.pi * rng.uniform(*BREATH_HZ) * t + rng.uniform(0, 2 * np.pi))
     clip.add("spine3", "x", -0.8 * DEG * breath)  # the chest lifts (leans back) on the in-breath
     clip.add("left_shoulder", "z", 0.5 * DEG * breath).add("right_shoulder", "z", -0.5 * DEG * breath)
