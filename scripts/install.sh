@@ -22,6 +22,11 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   exit 0
 fi
 
+if [ -L "$VENV" ] && [ ! -e "$VENV" ]; then
+  # A dangling link (a moved or self-referencing .venv) makes `python -m venv` fail with "File exists"; only the link goes.
+  echo "being-kit: $VENV is a broken symlink (-> $(readlink "$VENV")); replacing it with a fresh environment"
+  rm "$VENV"
+fi
 [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 echo "being-kit: installing into $VENV ($TORCH, extras: $EXTRAS); the first time takes a few minutes"
