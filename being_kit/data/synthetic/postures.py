@@ -57,9 +57,16 @@ def squat(rng, frames: int) -> Clip:
     return clip
 
 
-CROUCH_SHARE = 0.3  # of squats: the one-knee-low crouch of `_crouch`
-TURN_SHARE = 0.6  # of crouches and kneels: the body turns as the foot steps (a real take turned 47 degrees)
-TURN_DEG = 50.0
+# The real squat take (mocap_clips/mocapbank_squat.bvh) is a crouch: its right foot steps back and out while the
+# body turns 50 degrees the other way, towards the planted foot, over the 1.5 s of the step and the descent. The
+# tokenizers trained on a corpus where 0.6 x 0.3 of squats turned, either way, in the 0.5-0.8 s of the foot's
+# travel reproduced 3-31 degrees of that turn (run 20261205-073958-cpu), and the missing turn was two thirds of
+# their excess error on it.
+CROUCH_SHARE = 0.45  # of squats: the one-knee-low crouch of `_crouch` (0.3 before 2026-12-05)
+TURN_SHARE = 0.8  # of crouches and kneels: the body turns as the foot steps (0.6 before 2026-12-05)
+TURN_DEG = (20.0, 55.0)  # range of the turn over a descent of TURN_FULL_S or longer (15-50 before 2026-12-05)
+TURN_FULL_S = 1.6  # a quicker descent turns proportionally less (2.0 before 2026-12-05)
+TURN_AWAY = 0.75  # of crouch turns: towards the planted foot, away from the stepping one, as the real take turned
 
 
 def _squat_arms(clip: Clip, rng, s: np.ndarray, lean: float) -> None:
@@ -92,19 +99,22 @@ def _crouch(rng, frames: int) -> Clip:
     _step_down(clip, u, pelvis_z + rng.uniform(0.22, 0.35), pelvis_z, STAND_HEIGHT - 0.003 - (THIGH + knee),
                rng.uniform(45, 65) * DEG, lean, step_back=True)
     _squat_arms(clip, rng, smoothstep(u), lean)
-    _turn_on_step(clip, rng, u, ramp)
+    _turn_on_step(clip, rng, u, ramp, away=1.0)  # the right foot steps back: turning left faces the planted foot
     clip.params.update(crouch=True)
     return mirror_legs(clip) if rng.random() < 0.5 else clip
 
 
-def _turn_on_step(clip: Clip, rng, u: np.ndarray, ramp_s: float) -> None:
-    """Some of the time, turn the body while the stepping foot travels (see `_step_down`) and turn back as it steps
-    in again: the planted foot pivots on its toes, nothing slides. A quick step (ramp_s, the seconds of the way
-    down) turns less: at most TURN_DEG over a 2-second descent (the real take turned 38 degrees in one second)."""
+def _turn_on_step(clip: Clip, rng, u: np.ndarray, ramp_s: float, away: float | None = None) -> None:
+    """Some of the time, turn the body while the stepping foot is in the air (u in (0, 0.5), see `_step_down`)
+    and turn back as it steps in again: the planted foot pivots on its toes, nothing slides. A quick step (ramp_s,
+    the seconds of the way down) turns less (full range at TURN_FULL_S). away: the turn's sign (+1 turns left) that
+    points away from the stepping foot, taken with probability TURN_AWAY; None: either way alike."""
     if rng.random() >= TURN_SHARE:
         return
-    turn = rng.choice([-1.0, 1.0]) * rng.uniform(15, TURN_DEG) * min(1.0, ramp_s / 2.0) * DEG
-    clip.yaw = clip.yaw + turn * smoothstep((u - 0.05) / 0.35)  # while the foot travels (`_step_down`)
+    sign = float(rng.choice([-1.0, 1.0])) if away is None else away * (1.0 if rng.random() < TURN_AWAY else -1.0)
+    turn = sign * rng.uniform(*TURN_DEG) * min(1.0, ramp_s / TURN_FULL_S) * DEG
+    # over the whole flight of the foot, ending just before it lands (its lift is 1 mm at u = 0.48)
+    clip.yaw = clip.yaw + turn * smoothstep((u - 0.03) / 0.45)
     clip.params["turn_deg"] = round(float(turn / DEG), 1)
 
 
