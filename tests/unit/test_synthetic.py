@@ -339,6 +339,34 @@ def test_both_feet_touch_the_floor_when_planted():
     assert np.abs(toes).max() < 2e-3, np.abs(toes).max(axis=0)
 
 
+def test_the_crouch_can_kneel_with_its_rear_shin_raised():
+    """The real squat take ends leaning ~65 degrees with the rear knee on the floor (0.12 m) and the shin rising
+    behind it, foot off the floor. A crouch drawn that way rests the knee at KNEE_ON_FLOOR, lifts the ankle, keeps
+    its front toe planted, and no joint goes through the floor."""
+    from being_kit.data.synthetic.postures import KNEE_ON_FLOOR
+
+    seen = 0
+    for seed in range(300):
+        clip = make_action("squat", np.random.default_rng(seed))
+        if clip.params.get("shin_lift_deg") is None:
+            continue
+        seen += 1
+        j, _, _ = clip_to_motion(clip)
+        low = j[:, :, 1].min(axis=0)
+        rear, front = ("right", "left") if low[J["right_knee"]] < low[J["left_knee"]] else ("left", "right")
+        mid = len(j) // 2  # held at the bottom
+        assert abs(j[mid, J[f"{rear}_knee"], 1] - KNEE_ON_FLOOR) < 0.03
+        assert j[mid, J[f"{rear}_ankle"], 1] > j[mid, J[f"{rear}_knee"], 1] + 0.05  # the shin rises behind
+        assert j[mid, J[f"{rear}_foot"], 1] > 0.01  # the foot is off the floor
+        toe = j[:, J[f"{front}_foot"]]
+        assert np.abs(toe[:, 1]).max() < 2e-3
+        assert np.linalg.norm(toe[:, [0, 2]] - toe[0, [0, 2]], axis=-1).max() < 2e-3
+        assert j[:, :, 1].min() > -2e-3
+        if seen == 3:
+            break
+    assert seen == 3
+
+
 def test_the_crouch_steps_back_turns_and_keeps_the_toes_planted():
     """Real squats are often a low crouch: one foot stepped back, its knee near the floor, the torso leant forward,
     the body turning as the foot steps. The front toe must not move at all, and the turn happens only while the

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...motion.skeleton import BONE_LENGTHS
-from .pose import (DEG, FOOT, FOOT_PITCH_REST, HIP_OFFSET, STAND_HEIGHT, THIGH, Clip, J, ankle_from_toe, bump, envelope, hold, leg_ik,
-                   mirror_clip, smoothstep, times)
+from .pose import (DEG, FOOT, FOOT_PITCH_REST, HIP_OFFSET, LEG, STAND_HEIGHT, THIGH, Clip, J, ankle_from_toe, bump,
+                   envelope, hold, leg_ik, mirror_clip, smoothstep, times)
 
 ANKLE_HEIGHT = FOOT * np.sin(FOOT_PITCH_REST)
 TOE_FORWARD = FOOT * np.cos(FOOT_PITCH_REST)
@@ -67,6 +67,13 @@ TURN_SHARE = 0.8  # of crouches and kneels: the body turns as the foot steps (0.
 TURN_DEG = (20.0, 55.0)  # range of the turn over a descent of TURN_FULL_S or longer (15-50 before 2026-12-05)
 TURN_FULL_S = 1.6  # a quicker descent turns proportionally less (2.0 before 2026-12-05)
 TURN_AWAY = 0.75  # of crouch turns: towards the planted foot, away from the stepping one, as the real take turned
+# At the bottom of the take the torso leans ~65 degrees (head 0.55 m ahead of the pelvis and only 0.28 m above it),
+# the hands hang to 0.25 m over the floor, and the rear knee rests at 0.12 m with its shin rising behind it (ankle
+# 0.32 m, toes 0.17 m up: the foot is off the floor). The crouch leant 25-50 degrees with the rear foot always on its
+# toes (head 0.35-0.48 m over the pelvis, rear ankle 0.38-0.48 m below it, against 0.20 m in the take).
+CROUCH_LEAN_DEG = (30.0, 70.0)  # forward lean of the torso at the bottom (25-50 before 2026-12-05)
+SHIN_LIFT_SHARE = 0.5  # of crouches: the rear knee settles on the floor and the shin rises off it (never before)
+KNEE_ON_FLOOR = 0.1  # height of the knee joint resting on the floor, metres (the take: 0.12)
 
 
 def _squat_arms(clip: Clip, rng, s: np.ndarray, lean: float) -> None:
@@ -86,21 +93,24 @@ def _squat_arms(clip: Clip, rng, s: np.ndarray, lean: float) -> None:
 
 
 def _crouch(rng, frames: int) -> Clip:
-    """A low crouch held a while: the right foot steps back onto its toes and its knee sinks near the floor, the
-    torso leans well forward, hands low in front; the body often turns as the foot steps (the front foot pivots
-    in place, the stepping foot is in the air, so neither slides). Mirrored half of the time."""
+    """A low crouch held a while: the right foot steps back onto its toes and its knee sinks near the floor (half
+    the time it rests there and the shin rises off the floor behind it), the torso leans well forward, hands low
+    in front; the body often turns as the foot steps (the front foot pivots in place, the stepping foot is in the
+    air, so neither slides). Mirrored half of the time."""
     dur = frames / 20
     clip = Clip.empty("squat", frames, side="both", repetitions=1, depth=0.45, deep=True)
     ramp = min(rng.uniform(1.4, 2.2), dur / 3)
     u = hold(frames, 0.05 * dur, 0.95 * dur, ramp)
     knee = rng.uniform(0.02, 0.14)  # rear knee above the floor at the bottom
-    lean = rng.uniform(25, 50) * DEG
+    lean = rng.uniform(*CROUCH_LEAN_DEG) * DEG
     pelvis_z = TOE_FORWARD + rng.uniform(0.25, 0.4)
+    shin_lift = rng.uniform(15, 40) * DEG if rng.random() < SHIN_LIFT_SHARE else None
     _step_down(clip, u, pelvis_z + rng.uniform(0.22, 0.35), pelvis_z, STAND_HEIGHT - 0.003 - (THIGH + knee),
-               rng.uniform(45, 65) * DEG, lean, step_back=True)
+               rng.uniform(45, 65) * DEG, lean, step_back=True, rear_shin_lift=shin_lift)
     _squat_arms(clip, rng, smoothstep(u), lean)
     _turn_on_step(clip, rng, u, ramp, away=1.0)  # the right foot steps back: turning left faces the planted foot
-    clip.params.update(crouch=True)
+    clip.params.update(crouch=True, lean_deg=round(float(lean / DEG)),
+                       shin_lift_deg=None if shin_lift is None else round(float(shin_lift / DEG)))
     return mirror_legs(clip) if rng.random() < 0.5 else clip
 
 
@@ -119,10 +129,12 @@ def _turn_on_step(clip: Clip, rng, u: np.ndarray, ramp_s: float, away: float | N
 
 
 def _step_down(clip: Clip, u: np.ndarray, front_z: float, pelvis_z: float, drop: float, rear_pitch: float,
-               lean: float, step_back: bool = False) -> None:
+               lean: float, step_back: bool = False, rear_shin_lift: float | None = None) -> None:
     """Left foot steps forward to front_z while the pelvis moves to (pelvis_z, stand - drop); right toe planted.
     step_back: the same pose reached the other way, the left foot planted at front_z and the right foot stepping
-    back from beside it (the root travels backwards). The step takes u in [0, 0.5]; the body lowers over [0, 1]."""
+    back from beside it (the root travels backwards). The step takes u in [0, 0.5]; the body lowers over [0, 1].
+    rear_shin_lift: after the step (u in [0.5, 1]) the rear knee settles on the floor and the shin rises behind it
+    at this angle over the horizontal (radians), lifting the foot, toes hanging; None: the toes stay planted."""
     s = smoothstep(u)
     # the foot rises before it travels and has stopped travelling before it lands: while the body lowers every
     # joint rises relative to the root, so the grounding cannot tell a landing foot from a planted one by height
@@ -137,7 +149,31 @@ def _step_down(clip: Clip, u: np.ndarray, front_z: float, pelvis_z: float, drop:
         front = (front_z * step, ANKLE_HEIGHT + lift)
         rear = ankle_from_toe(TOE_FORWARD, 0.0, rear_pitch_t)
         pelvis = pelvis_z * s
-    _planted(clip, pelvis, STAND_HEIGHT - 0.003 - drop * s, lean * s, front, rear, FOOT_PITCH_REST, rear_pitch_t)
+    pelvis_y = STAND_HEIGHT - 0.003 - drop * s
+    if rear_shin_lift is not None:
+        w = smoothstep((u - 0.5) / 0.5)
+        knee_z, knee_y = _knee_on_floor(pelvis, pelvis_y, lean * s, "right")
+        shin = LEG["right"][1]
+        raised = (knee_z - shin * np.cos(rear_shin_lift), knee_y + shin * np.sin(rear_shin_lift))
+        rear = tuple((1 - w) * a + w * b for a, b in zip(rear, raised))
+        rear_pitch_t = rear_pitch_t + (HANGING_TOE_PITCH - rear_pitch_t) * w
+    _planted(clip, pelvis, pelvis_y, lean * s, front, rear, FOOT_PITCH_REST, rear_pitch_t)
+
+
+HANGING_TOE_PITCH = 85 * DEG  # a foot hanging off a raised shin points its toes at the floor
+
+
+def _knee_on_floor(pelvis_z, pelvis_y, pitch, side: str) -> tuple[np.ndarray, np.ndarray]:
+    """(z, y) of a knee resting on the floor (KNEE_ON_FLOOR high) behind the hip joint that `_planted` places for
+    these pelvis arguments (pelvis_y: the lower hip's height with the pelvis upright; pitch: forward lean), or
+    straight below it where the thigh cannot reach down that far."""
+    up, fwd = HIP_OFFSET[side]
+    c, s = np.cos(pitch), np.sin(pitch)
+    hip_z = np.asarray(pelvis_z) + up * s + fwd * c - fwd  # as `leg_ik` swings the hip joint with the pitch
+    hip_y = np.asarray(pelvis_y) - LOW_HIP + up * c - fwd * s
+    thigh = LEG[side][0]
+    drop = np.minimum(hip_y - KNEE_ON_FLOOR, thigh)
+    return hip_z - np.sqrt(np.maximum(thigh**2 - drop**2, 0.0)), hip_y - drop
 
 
 def lunge(rng, frames: int) -> Clip:
