@@ -102,8 +102,10 @@ def _run_figures(run: Path, corpus, real, classifier_steps: int, classify_real_c
     pieces = clip_pieces(real)
     print(f"\n2. tokenizer reconstruction, pelvis-aligned MPJPE (mm): synthetic test split vs the real clips in "
           f"{len(pieces)} pieces of at most {PIECE_FRAMES} frames (HumanML3D's longest motion), and as whole takes")
+    print("(heading-aligned: each frame also turned about the vertical to its best match, so only the pose counts;"
+          " heading: the mean of that turn, degrees)")
     print(f"{'tokenizer':<10} {'synthetic':>10} {'real':>8} {'ratio':>6} {'real global':>12} {'whole takes':>12} "
-          f"{'real usage':>11}")
+          f"{'real usage':>11} {'heading-aligned syn/real':>25} {'ratio':>6} {'heading syn/real':>17}")
     rows = []
     for folder in sorted(p for p in (run / "tokenizer").iterdir() if (p / "config.json").is_file()):
         tok = MotionTokenizer.from_pretrained(folder)
@@ -112,9 +114,16 @@ def _run_figures(run: Path, corpus, real, classifier_steps: int, classify_real_c
         w = evaluate_reconstruction(tok, real, None, batch_size=1)
         rows.append({"tokenizer": folder.name, "synthetic_mpjpe_mm": s.mpjpe_mm, "real_mpjpe_mm": r.mpjpe_mm,
                      "ratio": r.mpjpe_mm / s.mpjpe_mm, "real_mpjpe_global_mm": r.mpjpe_global_mm,
-                     "real_whole_take_mpjpe_mm": w.mpjpe_mm, "real_codebook_usage": r.codebook_usage})
+                     "real_whole_take_mpjpe_mm": w.mpjpe_mm, "real_codebook_usage": r.codebook_usage,
+                     "synthetic_heading_aligned_mm": s.mpjpe_heading_aligned_mm,
+                     "real_heading_aligned_mm": r.mpjpe_heading_aligned_mm,
+                     "heading_aligned_ratio": r.mpjpe_heading_aligned_mm / s.mpjpe_heading_aligned_mm,
+                     "synthetic_heading_error_deg": s.heading_error_deg, "real_heading_error_deg": r.heading_error_deg})
+        pose = f"{s.mpjpe_heading_aligned_mm:.1f} / {r.mpjpe_heading_aligned_mm:.1f}"
+        heading = f"{s.heading_error_deg:.1f} / {r.heading_error_deg:.1f}"
         print(f"{folder.name:<10} {s.mpjpe_mm:>10.1f} {r.mpjpe_mm:>8.1f} {r.mpjpe_mm / s.mpjpe_mm:>6.2f} "
-              f"{r.mpjpe_global_mm:>12.1f} {w.mpjpe_mm:>12.1f} {r.codebook_usage:>11.3f}")
+              f"{r.mpjpe_global_mm:>12.1f} {w.mpjpe_mm:>12.1f} {r.codebook_usage:>11.3f} {pose:>25} "
+              f"{r.mpjpe_heading_aligned_mm / s.mpjpe_heading_aligned_mm:>6.2f} {heading:>17}")
     print(f"\n3. action classifier ({classifier_steps} steps on the run's corpus) on real clips with a known action")
     clf = train_action_classifier(corpus, ActionClassifierConfig(steps=classifier_steps, progress=False))
     labelled = classify_real_clips(clf, real)

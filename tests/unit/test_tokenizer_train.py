@@ -159,6 +159,7 @@ class _Echo(MotionTokenizer):
 
     noise = 0.0
     root_drift = 0.0  # added to the normalised root x-velocity channel: the whole body translates, the pose does not
+    turn_drift = 0.0  # added to the normalised root rotation-velocity channel: the whole body turns, the pose does not
 
     def encode(self, feats, lengths=None):
         self._mask = self.frame_mask(lengths, *feats.shape[:2], feats.device)[..., None]
@@ -168,6 +169,7 @@ class _Echo(MotionTokenizer):
     def decode(self, codes):
         out = self._seen + self.noise * self._mask
         out[..., 1] += self.root_drift * self._mask[..., 0]
+        out[..., 0] += self.turn_drift * self._mask[..., 0]
         return out
 
 
@@ -185,8 +187,9 @@ def test_evaluate_reconstruction_is_zero_for_a_perfect_tokenizer(corpus_dir):
     tok.noise = 0.05
     worse = evaluate_reconstruction(tok, corpus, "test")
     assert worse.mpjpe_mm > 1.0 and worse.feature_l1 == pytest.approx(0.05, rel=0.05)
-    assert set(m.to_dict()) == {"mpjpe_mm", "mpjpe_global_mm", "accel_error_mm", "codebook_usage", "perplexity", "feature_l1",
-                                "num_motions", "num_frames"}
+    assert m.mpjpe_heading_aligned_mm < 1e-3 and m.heading_error_deg < 1e-3
+    assert set(m.to_dict()) == {"mpjpe_mm", "mpjpe_global_mm", "mpjpe_heading_aligned_mm", "heading_error_deg",
+                                "accel_error_mm", "codebook_usage", "perplexity", "feature_l1", "num_motions", "num_frames"}
 
 
 def test_pelvis_aligned_mpjpe_ignores_root_drift_and_global_mpjpe_sees_it(corpus_dir):
@@ -198,6 +201,36 @@ def test_pelvis_aligned_mpjpe_ignores_root_drift_and_global_mpjpe_sees_it(corpus
     tok.root_drift = 0.5
     m = evaluate_reconstruction(tok, corpus, "test")
     assert m.mpjpe_mm < 1e-3 < 1.0 < m.mpjpe_global_mm
+
+
+def test_a_drifting_heading_is_split_from_the_pose(corpus_dir):
+    """A reconstruction whose only fault is the heading it integrates (a bias on the root's rotation velocity) has
+    a large pelvis-aligned MPJPE, a near-zero heading-aligned one, and a heading error that grows with the bias."""
+    from being_kit.data import Corpus
+    from being_kit.motion import Normalizer
+
+    corpus, norm = Corpus.open(corpus_dir), Normalizer.load(corpus_dir)
+    tok = _Echo(TokenizerConfig(quantizer="lfq", width=8, depth=1, lfq_bits=4), norm.mean, norm.std).eval()
+    tok.turn_drift = 0.5
+    small = evaluate_reconstruction(tok, corpus, "test")
+    tok.turn_drift = 2.0
+    large = evaluate_reconstruction(tok, corpus, "test")
+    assert small.mpjpe_heading_aligned_mm < 0.5 < 10.0 < small.mpjpe_mm
+    assert large.mpjpe_heading_aligned_mm < 0.5 and large.heading_error_deg > small.heading_error_deg > 1.0
+
+
+def test_turn_to_match_undoes_a_known_turn():
+    from being_kit.tokenizer.evaluate import turn_to_match
+
+    rng = np.random.default_rng(0)
+    target = torch.as_tensor(rng.normal(size=(5, 22, 3)), dtype=torch.float64)
+    angle = torch.linspace(-2.5, 2.5, 5)[:, None].double()
+    c, s = torch.cos(angle), torch.sin(angle)
+    x, z = target[..., 0], target[..., 2]
+    turned_away = torch.stack([c * x - s * z, target[..., 1], s * x + c * z], dim=-1)  # target turned by -angle
+    back, yaw = turn_to_match(turned_away, target)
+    assert torch.allclose(back, target, atol=1e-9)
+    assert torch.allclose(yaw, angle[:, 0], atol=1e-9)
 
 
 class _EchoForward(_Echo):
