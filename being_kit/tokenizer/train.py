@@ -8,7 +8,8 @@ on rank r is drawn from a generator seeded with (seed, r, s), so the data positi
 run sees exactly the batches it would have seen.
 
 Losses: smooth L1 on normalised features + `vel_weight` x smooth L1 on their frame differences + `joint_weight` x
-smooth L1 on joints recovered from the features (in units of `JOINT_SCALE_M`) + the quantizer's own terms.
+smooth L1 on joints recovered from the features (in units of `JOINT_SCALE_M`) + the quantizer's own terms;
+off by default, `root_weight` (the integrated root trajectory) and `heading_weight` (the integrated heading).
 Checkpoints (`<out_dir>/checkpoints/step_NNNNNNN/`: model, optimizer, scheduler, step, each rank's RNG) are the
 runtime's (`being_kit.training.checkpoint`); a run finding one resumes from the newest that reads.
 """
@@ -51,6 +52,7 @@ class TrainConfig(Config):
     joint_weight: float = 0.5
     joint_space: str = "pelvis"  # joint loss on "pelvis"-aligned joints (the pose, as MPJPE scores it) or "global" ones
     root_weight: float = 0.0  # x smooth L1 on the integrated root trajectory over the crop (drift of the root velocity)
+    heading_weight: float = 0.0  # x smooth L1 on the integrated heading (radians) over the crop; humanml263 only
     log_every: int = 10
     val_every: int = 1000  # also at the end
     val_max_motions: int = 256
@@ -121,6 +123,9 @@ def tokenizer_losses(model, feats: torch.Tensor, lengths: torch.Tensor, cfg: Tra
         mv.sum().clamp(min=1) * feats.shape[-1])
     losses = {"recon": recon, "vel": vel, "quant": out.quant_loss}
     total = recon + cfg.vel_weight * vel + out.quant_loss
+    if cfg.heading_weight > 0:
+        losses["heading"] = _heading_drift(out.recon, gt, m[..., 0], mean, std, representation)
+        total = total + cfg.heading_weight * losses["heading"]
     if cfg.joint_weight > 0:
         j_rec = to_joints_torch(out.recon * std + mean, representation) / JOINT_SCALE_M
         j_gt = to_joints_torch(gt * std + mean, representation) / JOINT_SCALE_M
@@ -139,6 +144,17 @@ def tokenizer_losses(model, feats: torch.Tensor, lengths: torch.Tensor, cfg: Tra
     codes = out.codes[out.codes >= 0]
     losses["batch_perplexity"] = _perplexity(codes, model_codebook_size(model))
     return losses
+
+
+def _heading_drift(recon: torch.Tensor, gt: torch.Tensor, frames: torch.Tensor, mean: torch.Tensor,
+                   std: torch.Tensor, representation: str) -> torch.Tensor:
+    """Smooth L1 between the headings (radians) that the reconstructed and true rotation velocities integrate to over
+    each crop: a small per-frame bias is cheap in the feature loss but turns a long motion round."""
+    if representation != "humanml263":
+        raise ValueError(f"heading_weight: needs humanml263 features (rotation velocity first), got {representation!r}")
+    rot = lambda x: (x[..., 0] * std[0] + mean[0]) * frames  # noqa: E731
+    drift = rot(recon).cumsum(1) - rot(gt).cumsum(1)
+    return (F.smooth_l1_loss(drift, torch.zeros_like(drift), reduction="none") * frames).sum() / frames.sum().clamp(min=1)
 
 
 def model_codebook_size(model) -> int:

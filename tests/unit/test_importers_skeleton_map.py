@@ -323,3 +323,28 @@ def test_real_clips_with_a_users_folder(tmp_path):
     (tmp_path / "mine" / "captions.tsv").write_text("take\ta person sways\n")
     c = {r.id: r for r in import_real_clips(tmp_path / "real", tmp_path / "mine")}
     assert len(c) == 5 and c["take"].texts == ["a person sways"] and c["other"].texts == ["a person moves (other)"]
+
+
+def test_bench_real_with_a_run_measures_its_tokenizers_and_classifier(tmp_path, capsys):
+    import json
+
+    from _lm_fakes import make_fake_run
+
+    from being_kit.bench import real
+
+    make_fake_run(tmp_path / "run", n=32)
+    real.main(["--run", str(tmp_path / "run"), "--classifier-steps", "3", "--out", str(tmp_path / "real.json")])
+    out = capsys.readouterr().out
+    assert "2. tokenizer reconstruction" in out and "3. action classifier" in out
+    figures = json.loads((tmp_path / "real.json").read_text())
+    (row,) = figures["tokenizers"]
+    assert row["tokenizer"] == "vq"
+    assert row["ratio"] == pytest.approx(row["real_mpjpe_mm"] / row["synthetic_mpjpe_mm"])
+    for k in ("synthetic_mpjpe_mm", "real_mpjpe_mm", "real_whole_take_mpjpe_mm", "real_heading_aligned_mm"):
+        assert np.isfinite(row[k]) and row[k] > 0, k
+    # turning each frame to its best match can only lower the error, and the turn is a real angle
+    assert row["real_heading_aligned_mm"] <= row["real_mpjpe_mm"] + 1e-6
+    assert 0 <= row["real_heading_error_deg"] <= 180
+    clf = figures["classifier"]
+    assert clf["steps"] == 3 and {r["clip"] for r in clf["rows"]} == {"mixamo_walk_turn", "mocapbank_squat"}
+    assert clf["accuracy"] == pytest.approx(np.mean([r["correct"] for r in clf["rows"]]))

@@ -263,6 +263,28 @@ def test_joint_loss_space_and_root_term(corpus_dir, tmp_path, space):
         config(corpus_dir, tmp_path, joint_space="local")
 
 
+def test_heading_term_sees_a_turn_the_pose_terms_barely_price(corpus_dir, tmp_path):
+    """A bias on the rotation velocity costs little frame by frame but integrates to a turn: the heading term is
+    zero for an exact reconstruction and grows with the bias; it needs humanml263's rotation-velocity channel."""
+    from being_kit.data import Corpus
+    from being_kit.motion import Normalizer
+    from being_kit.tokenizer.train import sample_batch, tokenizer_losses
+
+    cfg = config(corpus_dir, tmp_path, heading_weight=1.0)
+    corpus, norm = Corpus.open(corpus_dir), Normalizer.load(corpus_dir)
+    tok = _EchoForward(cfg.model, norm.mean, norm.std).eval()
+    x, lens = sample_batch(corpus.split("train"), norm, 0, 0, cfg, 4)
+    feats, lengths = torch.as_tensor(x), torch.as_tensor(lens)
+    heading = []
+    for drift in (0.0, 0.5, 2.0):
+        tok.turn_drift = drift
+        heading.append(float(tokenizer_losses(tok, feats, lengths, cfg, tok.mean, tok.std,
+                                              representation="humanml263")["heading"]))
+    assert heading[0] < 1e-8 < 1e-3 < heading[1] < heading[2]
+    with pytest.raises(ValueError, match="heading_weight"):
+        tokenizer_losses(tok, feats, lengths, cfg, tok.mean, tok.std, representation="smpl_d135")
+
+
 def test_overrides_per_quantizer_and_the_cli_form(corpus_dir, tmp_path):
     from being_kit.tokenizer.train import per_quantizer_overrides, with_overrides
 
