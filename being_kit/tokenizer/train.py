@@ -76,6 +76,9 @@ class TrainConfig(Config):
             raise ValueError(f"joint_space: expected 'pelvis' or 'global', got {self.joint_space!r}")
         if not self.lr > 0:
             raise ValueError(f"lr: must be positive, got {self.lr}")
+        for name in ("vel_weight", "joint_weight", "root_weight", "heading_weight"):
+            if not float(getattr(self, name)) >= 0:
+                raise ValueError(f"{name}: must be >= 0 (0 turns the term off), got {getattr(self, name)}")
         if not 0 <= self.min_lr_ratio <= 1:
             raise ValueError(f"min_lr_ratio: expected in [0, 1], got {self.min_lr_ratio}")
 

@@ -143,6 +143,9 @@ def test_config_validation(corpus_dir, tmp_path):
         config(corpus_dir, tmp_path, window=30)
     with pytest.raises(ValueError, match="stop_at"):
         config(corpus_dir, tmp_path, stop_at=9)
+    for name in ("heading_weight", "root_weight"):
+        with pytest.raises(ValueError, match=name):
+            config(corpus_dir, tmp_path, **{name: -0.5})
     with pytest.raises(ValueError, match="unknown keys"):
         TrainConfig.from_dict({"corpus_path": "a", "out_dir": "b", "epochs": 3})
     assert TrainConfig.from_dict(config(corpus_dir, tmp_path).to_dict()).model.width == 16
