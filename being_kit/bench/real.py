@@ -5,7 +5,8 @@ Imports the shipped real clips (`being_kit/data/mocap_clips`, plus every BVH und
    real/synthetic ratio of each median and 95th percentile (`being_kit.motion.dynamics`);
 2. with `--run RUN_DIR` (a pipeline run folder; default: the newest under executions/ that has tokenizers), each
    tokenizer's reconstruction MPJPE on the synthetic test split and on the real clips (in pieces of at most 196
-   frames, HumanML3D's longest motion, and as whole takes), and their ratio (goal <= 2);
+   frames, HumanML3D's longest motion, and as whole takes), and their ratio (goal <= 2), also for the pieces that
+   stay in place and those that travel (`pieces_by_root_speed`);
 3. with a run, an action classifier trained on the run's corpus (`--classifier-steps`) labelling the real clips
    whose action the synthetic families cover.
 `--out FILE` writes every figure as JSON.
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
 def _run_figures(run: Path, corpus, real, classifier_steps: int, classify_real_clips) -> dict:
     import torch
 
-    from ..data.real_clips import PIECE_FRAMES, clip_pieces
+    from ..data.real_clips import MOVING_ROOT_SPEED, PIECE_FRAMES, clip_pieces, pieces_by_root_speed
     from ..eval.action_classifier import ActionClassifierConfig, train_action_classifier
     from ..tokenizer import MotionTokenizer, evaluate_reconstruction
 
@@ -107,7 +108,8 @@ def _run_figures(run: Path, corpus, real, classifier_steps: int, classify_real_c
     print(f"{'tokenizer':<10} {'synthetic':>10} {'real':>8} {'ratio':>6} {'real global':>12} {'whole takes':>12} "
           f"{'real usage':>11} {'heading-aligned syn/real':>25} {'ratio':>6} {'heading syn/real':>17}")
     rows = []
-    for folder in sorted(p for p in (run / "tokenizer").iterdir() if (p / "config.json").is_file()):
+    folders = sorted(p for p in (run / "tokenizer").iterdir() if (p / "config.json").is_file())
+    for folder in folders:
         tok = MotionTokenizer.from_pretrained(folder)
         s = evaluate_reconstruction(tok, corpus, "test")
         r = evaluate_reconstruction(tok, pieces, None, batch_size=1)
@@ -124,6 +126,24 @@ def _run_figures(run: Path, corpus, real, classifier_steps: int, classify_real_c
         print(f"{folder.name:<10} {s.mpjpe_mm:>10.1f} {r.mpjpe_mm:>8.1f} {r.mpjpe_mm / s.mpjpe_mm:>6.2f} "
               f"{r.mpjpe_global_mm:>12.1f} {w.mpjpe_mm:>12.1f} {r.codebook_usage:>11.3f} {pose:>25} "
               f"{r.mpjpe_heading_aligned_mm / s.mpjpe_heading_aligned_mm:>6.2f} {heading:>17}")
+    groups = pieces_by_root_speed(pieces)
+    if groups:
+        print(f"\nby how far the pieces travel (median pelvis ground speed under / from {MOVING_ROOT_SPEED} m/s): "
+              + ", ".join(f"{name} {len(g)} pieces, {sum(g.lengths) / 20:.0f} s" for name, g in groups.items()))
+        print(f"{'tokenizer':<10} " + " ".join(f"{name + ' mm':>14} {'ratio':>6} {'heading-aligned':>16}"
+                                                 for name in groups))
+        for folder, row in zip(folders, rows):
+            tok = MotionTokenizer.from_pretrained(folder)
+            cells = []
+            for name, group in groups.items():
+                g = evaluate_reconstruction(tok, group, None, batch_size=1)
+                key = name.replace(" ", "_")
+                row[f"real_mpjpe_mm_{key}"] = g.mpjpe_mm
+                row[f"ratio_{key}"] = g.mpjpe_mm / row["synthetic_mpjpe_mm"]
+                row[f"real_heading_aligned_mm_{key}"] = g.mpjpe_heading_aligned_mm
+                row[f"real_seconds_{key}"] = sum(group.lengths) / 20
+                cells.append(f"{g.mpjpe_mm:>14.1f} {row[f'ratio_{key}']:>6.2f} {g.mpjpe_heading_aligned_mm:>16.1f}")
+            print(f"{folder.name:<10} " + " ".join(cells))
     print(f"\n3. action classifier ({classifier_steps} steps on the run's corpus) on real clips with a known action")
     clf = train_action_classifier(corpus, ActionClassifierConfig(steps=classifier_steps, progress=False))
     labelled = classify_real_clips(clf, real)

@@ -7,6 +7,10 @@ families a clip shows, for the action classifier; a clip showing none of them ha
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .corpus import Corpus
 
 CLIPS_DIR = Path(__file__).parent / "mocap_clips"
 CAPTIONS_FILE = CLIPS_DIR / "captions.tsv"
@@ -101,3 +105,32 @@ def clip_pieces(corpus, max_frames: int = PIECE_FRAMES):
             if b - a >= MIN_PIECE_FRAMES or a == 0:
                 pieces.append(replace(record, id=f"{record.id}@{a}", motion=record.motion[a:b], segments=[]))
     return Corpus.from_records(pieces, corpus.representation)
+
+
+MOVING_ROOT_SPEED = 0.3  # m/s: a piece whose pelvis moves over the ground faster than this (median) is locomotion
+
+
+def root_ground_speed(motion, representation: str = "humanml263") -> float:
+    """Median ground speed of the pelvis (m/s at 20 fps): how much a piece travels, not how much it moves."""
+    import numpy as np
+
+    from .stats import motion_joints
+
+    joints = motion_joints(motion, representation)
+    if len(joints) < 2:
+        return 0.0
+    step = np.linalg.norm(np.diff(joints[:, 0, [0, 2]], axis=0), axis=-1)
+    return float(np.median(step) * 20.0)
+
+
+def pieces_by_root_speed(pieces: "Corpus", threshold: float = MOVING_ROOT_SPEED) -> dict[str, "Corpus"]:
+    """`{"in place": corpus, "moving": corpus}` (either may be empty and is then left out): real pieces split by
+    `root_ground_speed`, since tokenizers trained on the synthetic corpus carry over to motion that stays in place
+    much better than to locomotion (README: real mocap), and one real ratio over both hides which is which."""
+    import numpy as np
+
+    if not threshold > 0:
+        raise ValueError(f"threshold: expected a root speed > 0 m/s, got {threshold}")
+    speeds = np.array([root_ground_speed(pieces.motion(k), pieces.representation) for k in range(len(pieces))])
+    groups = {"in place": np.flatnonzero(speeds < threshold), "moving": np.flatnonzero(speeds >= threshold)}
+    return {name: pieces.select(idx) for name, idx in groups.items() if len(idx)}

@@ -73,3 +73,21 @@ def test_clips_are_cut_into_pieces_of_at_most_196_frames(tmp_path):
     assert len(pieces) > len(clips)
     with pytest.raises(ValueError, match="max_frames"):
         clip_pieces(clips, max_frames=10)
+
+
+def test_pieces_split_by_how_far_they_travel(tmp_path):
+    """The walk-and-turn take travels (about 0.85 m/s); the squat and the weight shift stay in place (< 0.1 m/s):
+    bench real reports the two apart, since tokenizers of the synthetic corpus carry over to them differently."""
+    from being_kit.data.real_clips import clip_pieces, import_real_clips, pieces_by_root_speed, root_ground_speed
+
+    pieces = clip_pieces(import_real_clips(tmp_path / "real"))
+    groups = pieces_by_root_speed(pieces)
+    assert set(groups) == {"in place", "moving"}
+    assert list(groups["moving"].ids) == ["mixamo_walk_turn@0"]
+    assert sorted(groups["in place"].ids) == sorted(i for i in pieces.ids if not i.startswith("mixamo"))
+    walk = groups["moving"].motion(0)
+    assert 0.5 < root_ground_speed(walk) < 1.5
+    assert all(root_ground_speed(groups["in place"].motion(k)) < 0.15 for k in range(len(groups["in place"])))
+    assert set(pieces_by_root_speed(pieces, threshold=5.0)) == {"in place"}  # an empty group is left out
+    with pytest.raises(ValueError, match="threshold: expected a root speed > 0 m/s, got 0"):
+        pieces_by_root_speed(pieces, threshold=0)

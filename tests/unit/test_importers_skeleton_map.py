@@ -345,6 +345,11 @@ def test_bench_real_with_a_run_measures_its_tokenizers_and_classifier(tmp_path, 
     # turning each frame to its best match can only lower the error, and the turn is a real angle
     assert row["real_heading_aligned_mm"] <= row["real_mpjpe_mm"] + 1e-6
     assert 0 <= row["real_heading_error_deg"] <= 180
+    # the shipped clips hold pieces that stay in place and one that travels: each group measured on its own
+    assert row["real_seconds_in_place"] > 0 and row["real_seconds_moving"] > 0
+    for key in ("in_place", "moving"):
+        assert row[f"ratio_{key}"] == pytest.approx(row[f"real_mpjpe_mm_{key}"] / row["synthetic_mpjpe_mm"])
+    assert "by how far the pieces travel" in out
     clf = figures["classifier"]
     assert clf["steps"] == 3 and {r["clip"] for r in clf["rows"]} == {"mixamo_walk_turn", "mocapbank_squat"}
     assert clf["accuracy"] == pytest.approx(np.mean([r["correct"] for r in clf["rows"]]))
