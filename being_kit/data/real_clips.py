@@ -111,16 +111,14 @@ MOVING_ROOT_SPEED = 0.3  # m/s: a piece whose pelvis moves over the ground faste
 
 
 def root_ground_speed(motion, representation: str = "humanml263") -> float:
-    """Median ground speed of the pelvis (m/s at 20 fps): how much a piece travels, not how much it moves."""
+    """Median ground speed of the pelvis (m/s; `motion.dynamics`' root_speed): how much a piece travels, not how much
+    it moves."""
     import numpy as np
 
+    from ..motion.dynamics import motion_dynamics
     from .stats import motion_joints
 
-    joints = motion_joints(motion, representation)
-    if len(joints) < 2:
-        return 0.0
-    step = np.linalg.norm(np.diff(joints[:, 0, [0, 2]], axis=0), axis=-1)
-    return float(np.median(step) * 20.0)
+    return float(np.median(motion_dynamics(motion_joints(motion, representation))["root_speed"]))
 
 
 def pieces_by_root_speed(pieces: "Corpus", threshold: float = MOVING_ROOT_SPEED) -> dict[str, "Corpus"]:
