@@ -108,8 +108,8 @@ def _run_figures(run: Path, corpus, real, classifier_steps: int, classify_real_c
     print(f"{'tokenizer':<10} {'synthetic':>10} {'real':>8} {'ratio':>6} {'real global':>12} {'whole takes':>12} "
           f"{'real usage':>11} {'heading-aligned syn/real':>25} {'ratio':>6} {'heading syn/real':>17}")
     rows = []
-    folders = sorted(p for p in (run / "tokenizer").iterdir() if (p / "config.json").is_file())
-    for folder in folders:
+    groups = pieces_by_root_speed(pieces)
+    for folder in sorted(p for p in (run / "tokenizer").iterdir() if (p / "config.json").is_file()):
         tok = MotionTokenizer.from_pretrained(folder)
         s = evaluate_reconstruction(tok, corpus, "test")
         r = evaluate_reconstruction(tok, pieces, None, batch_size=1)
@@ -126,24 +126,21 @@ def _run_figures(run: Path, corpus, real, classifier_steps: int, classify_real_c
         print(f"{folder.name:<10} {s.mpjpe_mm:>10.1f} {r.mpjpe_mm:>8.1f} {r.mpjpe_mm / s.mpjpe_mm:>6.2f} "
               f"{r.mpjpe_global_mm:>12.1f} {w.mpjpe_mm:>12.1f} {r.codebook_usage:>11.3f} {pose:>25} "
               f"{r.mpjpe_heading_aligned_mm / s.mpjpe_heading_aligned_mm:>6.2f} {heading:>17}")
-    groups = pieces_by_root_speed(pieces)
+        for name, group in groups.items():
+            g, key = evaluate_reconstruction(tok, group, None, batch_size=1), name.replace(" ", "_")
+            rows[-1].update({f"real_mpjpe_mm_{key}": g.mpjpe_mm, f"ratio_{key}": g.mpjpe_mm / s.mpjpe_mm,
+                             f"real_heading_aligned_mm_{key}": g.mpjpe_heading_aligned_mm,
+                             f"real_seconds_{key}": float(sum(group.lengths)) / group.fps})
     if groups:
         print(f"\nby how far the pieces travel (median pelvis ground speed under / from {MOVING_ROOT_SPEED} m/s): "
-              + ", ".join(f"{name} {len(g)} pieces, {sum(g.lengths) / 20:.0f} s" for name, g in groups.items()))
+              + ", ".join(f"{name} {len(g)} pieces, {float(sum(g.lengths)) / g.fps:.0f} s" for name, g in groups.items()))
         print(f"{'tokenizer':<10} " + " ".join(f"{name + ' mm':>14} {'ratio':>6} {'heading-aligned':>16}"
                                                  for name in groups))
-        for folder, row in zip(folders, rows):
-            tok = MotionTokenizer.from_pretrained(folder)
-            cells = []
-            for name, group in groups.items():
-                g = evaluate_reconstruction(tok, group, None, batch_size=1)
-                key = name.replace(" ", "_")
-                row[f"real_mpjpe_mm_{key}"] = g.mpjpe_mm
-                row[f"ratio_{key}"] = g.mpjpe_mm / row["synthetic_mpjpe_mm"]
-                row[f"real_heading_aligned_mm_{key}"] = g.mpjpe_heading_aligned_mm
-                row[f"real_seconds_{key}"] = sum(group.lengths) / 20
-                cells.append(f"{g.mpjpe_mm:>14.1f} {row[f'ratio_{key}']:>6.2f} {g.mpjpe_heading_aligned_mm:>16.1f}")
-            print(f"{folder.name:<10} " + " ".join(cells))
+        for row in rows:
+            keys = [name.replace(" ", "_") for name in groups]
+            print(f"{row['tokenizer']:<10} " + " ".join(
+                f"{row[f'real_mpjpe_mm_{k}']:>14.1f} {row[f'ratio_{k}']:>6.2f} {row[f'real_heading_aligned_mm_{k}']:>16.1f}"
+                for k in keys))
     print(f"\n3. action classifier ({classifier_steps} steps on the run's corpus) on real clips with a known action")
     clf = train_action_classifier(corpus, ActionClassifierConfig(steps=classifier_steps, progress=False))
     labelled = classify_real_clips(clf, real)
