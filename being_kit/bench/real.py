@@ -2,7 +2,8 @@
 
 Imports the shipped real clips (`being_kit/data/mocap_clips`, plus every BVH under `--bvh DIR`), then prints:
 1. motion dynamics of the synthetic corpus and of the real clips (cut into 10 s pieces), side by side, with the
-   real/synthetic ratio of each median and 95th percentile (`being_kit.motion.dynamics`);
+   real/synthetic ratio of each median and 95th percentile (`being_kit.motion.dynamics`), and how the body walks
+   while it walks (knee and foot roll, arm swing, pelvis and chest; `being_kit.motion.gait`);
 2. with `--run RUN_DIR` (a pipeline run folder; default: the newest under executions/ that has tokenizers), each
    tokenizer's reconstruction MPJPE on the synthetic test split and on the real clips (in pieces of at most 196
    frames, HumanML3D's longest motion, and as whole takes), and their ratio (goal <= 2), also for the pieces that
@@ -19,6 +20,8 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from ..motion.gait import GAIT_METRICS, WALKING_SPEED, pooled_gait
 
 PIECE_FRAMES = 200  # real clips are cut into 10 s pieces so that long takes weigh like corpus motions
 
@@ -41,6 +44,22 @@ def dynamics_table(synthetic_joints: list[np.ndarray], real_joints: list[np.ndar
         rows.append({"metric": k, "unit": unit, "synthetic_p50": s["p50"], "real_p50": r["p50"],
                      "synthetic_p95": s["p95"], "real_p95": r["p95"],
                      "p50_ratio": r["p50"] / s["p50"] if s["p50"] > 1e-6 else float("inf")})
+    return rows
+
+
+def gait_table(synthetic_joints: list[np.ndarray], real_joints: list[np.ndarray]) -> list[dict]:
+    """`motion.gait` figures of the synthetic motions and the real clips, side by side (empty when either side never
+    walks for a whole second)."""
+    syn, real = pooled_gait(synthetic_joints), pooled_gait(real_joints)
+    rows = []
+    for k, (unit, _) in GAIT_METRICS.items():
+        s, r = syn[k], real[k]
+        if not s.size or not r.size:
+            return []
+        rows.append({"metric": k, "unit": unit, "synthetic_p50": float(np.median(s)), "real_p50": float(np.median(r)),
+                     "synthetic_p90": float(np.percentile(s, 90)), "real_p90": float(np.percentile(r, 90)),
+                     "p50_ratio": float(np.median(r) / max(np.median(s), 1e-9)),
+                     "synthetic_windows": int(s.size), "real_windows": int(r.size)})
     return rows
 
 
@@ -82,6 +101,14 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{r['metric']:<22} {r['unit']:>4} {r['synthetic_p50']:>9.3f} {r['real_p50']:>9.3f} "
                   f"{r['p50_ratio']:>6.2f} {r['synthetic_p95']:>9.3f} {r['real_p95']:>9.3f}")
         out["dynamics"] = rows
+        gait = gait_table(syn, real_joints)
+        print(f"\n1b. gait while walking (1 s windows at {WALKING_SPEED[0]}-{WALKING_SPEED[1]} m/s; "
+              f"synthetic {gait[0]['synthetic_windows'] if gait else 0}, real {gait[0]['real_windows'] if gait else 0})")
+        print(f"{'metric':<22} {'unit':>4} {'syn p50':>9} {'real p50':>9} {'ratio':>6} {'syn p90':>9} {'real p90':>9}")
+        for r in gait:
+            print(f"{r['metric']:<22} {r['unit']:>4} {r['synthetic_p50']:>9.3f} {r['real_p50']:>9.3f} "
+                  f"{r['p50_ratio']:>6.2f} {r['synthetic_p90']:>9.3f} {r['real_p90']:>9.3f}")
+        out["gait"] = gait
         if run is None:
             print("\n(no run folder with tokenizers: pass --run to measure tokenizers and the classifier)")
         else:

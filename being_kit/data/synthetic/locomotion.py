@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .pose import DEG, FOOT_PITCH_REST, SHIN, THIGH, Clip, bump, envelope, hold, leg_ik, smoothstep, times
+from .pose import DEG, FOOT, FOOT_PITCH_REST, SHIN, THIGH, Clip, bump, envelope, hold, leg_ik, smoothstep, times
 
 TAU = 2 * np.pi
 
@@ -17,38 +17,75 @@ def _pace(frequency: float, slow: float, fast: float) -> str:
     return "slow" if frequency < slow else "fast" if frequency > fast else "normal"
 
 
+BOB = 0.7  # the pelvis rises this fraction of what straight stance legs would allow
+SOFT = 0.01  # metres: width of the soft cap on the pelvis height
+HEEL_RISE = 0.5  # fraction of stance after which the heel lifts and the foot rolls over the planted toe
+FOOT_FLAT = 0.2  # fraction of stance over which a foot that landed heel first lowers its toes to the floor
+
+
+def foot_plan(p: np.ndarray, duty: float, stride: float, clearance: float, roll: float, strike: float):
+    """One leg's footstep plan over its cycle phase p in [0, 1) (0 = the foot lands, planted until `duty`).
+    Returns the ankle's forward offset from the hip (m), its height above where it stands with the foot flat (m),
+    the foot pitch (radians toes-down), how much the leg may stop limiting the pelvis height (m), and the planted
+    toe/ankle's plan offset (m, -1 .. 1 x stride * duty / 2, for the arm swing).
+    The foot lands heel first (`strike` radians toes-up), lowers flat, rolls over the planted toe from mid stance
+    (`roll` radians more toes-down at toe-off, heel lifting) and swings through with the ankle lifted `clearance`
+    metres early in the swing, where the knee bends most (about 60 degrees at a walk, as in real gait)."""
+    stance = p < duty
+    x = np.clip((p - duty) / (1 - duty), 0, 1)  # swing progress
+    glide = x * x * (3 - 2 * x)  # leaves and meets the floor at rest; peak speed 1.5x the mean
+    plan = stride * (np.where(stance, 0.0, glide) - p + duty / 2)
+    rise = np.where(stance, smoothstep((p / duty - HEEL_RISE) / (1 - HEEL_RISE)), 0.0)
+    flat = smoothstep(p / (FOOT_FLAT * duty))
+    pitch_stance = FOOT_PITCH_REST - strike * (1 - flat) + roll * rise
+    pitch_swing = FOOT_PITCH_REST - strike + (roll + strike) * (1 - smoothstep(x / 0.7))
+    pitch = np.where(stance, pitch_stance, pitch_swing)
+    # rolling over the toe lifts the ankle and brings it forward over the toe; the swing lets go of that offset
+    toe_off = FOOT_PITCH_REST + roll
+    up0, ahead0 = FOOT * (np.sin(toe_off) - np.sin(FOOT_PITCH_REST)), FOOT * (np.cos(FOOT_PITCH_REST) - np.cos(toe_off))
+    rolled = FOOT_PITCH_REST + roll * rise
+    up = np.where(stance, FOOT * (np.sin(rolled) - np.sin(FOOT_PITCH_REST)), up0 * (1 - glide))
+    ahead = np.where(stance, FOOT * (np.cos(FOOT_PITCH_REST) - np.cos(rolled)), ahead0 * (1 - glide))
+    lift = np.where(stance, 0.0, clearance * np.sin(np.pi * x**0.6))  # peaks at 30% of the swing
+    free = np.where(stance, 0.0, 0.3 * bump(x))  # a leg in swing stops limiting the pelvis height gradually
+    return plan + ahead, up + lift, pitch, up + free, plan
+
+
 def gait(clip: Clip, phase: np.ndarray, stride: float, duty: float, clearance: float, arm: float, elbow: float,
-         lean: float) -> None:
-    """Alternating steps by inverse kinematics on planted footsteps. phase: (t,) cycles of the left leg (0 = left
-    foot lands); stride: metres a foot advances per cycle; duty: fraction of the cycle a foot is planted (> 0.5:
-    double support); clearance: swing-foot lift (m). The pelvis is as high as the planted legs allow (3% knee bend),
-    which gives the natural vertical bob. Angles in radians: arm swing, mean elbow bend, forward lean."""
-    rel, swing, free = {}, {}, {}
-    for side, shift in (("left", 0.0), ("right", 0.5)):
-        p = np.mod(phase + shift, 1.0)
-        x = np.clip((p - duty) / (1 - duty), 0, 1)
-        glide = x * x * (3 - 2 * x)  # leaves and meets the floor at rest; peak speed 1.5x the mean
-        rel[side] = stride * (np.where(p < duty, 0.0, glide) - p + duty / 2)  # ankle z relative to the hip
-        swing[side] = np.where(p < duty, 0.0, np.sin(np.pi * x))  # lifts off at once: no scuffing
-        # a leg in swing stops limiting the pelvis height gradually (toe-off), not at once
-        free[side] = np.where(p < duty, 0.0, 0.3 * bump(x))
-    reach = 0.97 * (THIGH + SHIN)
-    pelvis = np.minimum(*[np.sqrt(np.maximum(reach**2 - rel[s] ** 2, 0.0)) + free[s] for s in rel])
+         lean: float, roll: float = 42 * DEG, strike: float = 15 * DEG, twist: float = 5 * DEG,
+         tilt: float = 0.0) -> None:
+    """Alternating steps by inverse kinematics on planted footsteps (`foot_plan`). phase: (t,) cycles of the left leg
+    (0 = left foot lands); stride: metres a foot advances per cycle; duty: fraction of the cycle a foot is planted
+    (> 0.5: double support); clearance: swing ankle lift (m). The pelvis is as high as the planted legs allow (3% knee
+    bend), which gives the natural vertical bob. Angles in radians: arm swing, mean elbow bend, forward lean, the
+    foot's roll over the toe at toe-off and its toes-up pitch at heel strike, the chest's turn against the stride
+    and the pelvis's side tilt (the swing side drops; the hips take it back so the legs keep their line)."""
+    plans = {side: foot_plan(np.mod(phase + shift, 1.0), duty, stride, clearance, roll, strike)
+             for side, shift in (("left", 0.0), ("right", 0.5))}
+    reach = 0.99 * (THIGH + SHIN)
+    pelvis = np.minimum(*[np.sqrt(np.maximum(reach**2 - z**2, 0.0)) + slack for z, _, _, slack, _ in plans.values()])
     pelvis = np.minimum(pelvis, reach)
-    for side in rel:
-        ankle_y = clearance * swing[side] - pelvis
-        leg_ik(clip, side, rel[side], ankle_y, FOOT_PITCH_REST + 10 * DEG * swing[side], lean)
-        back = rel[side] / max(stride * duty / 2, 1e-6)  # about -1 (arm forwards) .. 1 (arm back)
+    # the stance knee stays bent through mid stance (about 15-20 degrees): the pelvis rises less than straight legs
+    # would lift it (soft cap: no kink in its velocity)
+    low, high = np.percentile(pelvis, 5), pelvis.max()
+    cap = low + BOB * (high - low)
+    pelvis = -SOFT * np.logaddexp(-pelvis / SOFT, -cap / SOFT)  # never above either: the legs still reach
+    for side, (z, height, pitch, _, plan) in plans.items():
+        leg_ik(clip, side, z, height - pelvis, pitch, lean)
+        back = plan / max(stride * duty / 2, 1e-6)  # about -1 (arm forwards) .. 1 (arm back)
         clip.add(f"{side}_shoulder", "x", arm * back)
         # the forearm swings with the arm: the elbow bends most at the front of the swing, least at the back
         clip.add(f"{side}_elbow", "x", -elbow + 0.6 * arm * np.clip(back, -1.2, 1.2))
         clip.add(f"{side}_shoulder", "z", 4 * DEG if side == "left" else -4 * DEG)
     clip.add("pelvis", "x", lean)
-    clip.add("spine3", "y", -5 * DEG * np.sin(TAU * phase))
+    clip.add("spine3", "y", -twist * np.sin(TAU * phase))
+    side_tilt = tilt * np.cos(TAU * (phase - duty / 2))  # left hip highest in mid left stance
+    clip.add("pelvis", "z", side_tilt).add("left_hip", "z", -side_tilt).add("right_hip", "z", -side_tilt)
 
 
 def _travel(rng, frames: int, family: str, speed: tuple[float, float], cadence: tuple[float, float], duty: float,
-            clearance: float, arm: float, elbow: float, lean: float, reach: float, backwards: bool = False) -> Clip:
+            clearance: float, arm: float, elbow: float, lean: float, reach: float, backwards: bool = False,
+            **style: float) -> Clip:
     """Start and stop in double support (one foot ahead, as people stand when they set off or halt).
     reach: the farthest a planted ankle gets ahead of or behind the hip (m); it caps the stride, so faster gaits
     take quicker steps rather than impossibly long ones."""
@@ -66,7 +103,7 @@ def _travel(rng, frames: int, family: str, speed: tuple[float, float], cadence: 
     phase = s0 + (phase - s0) * halves / max(phase[-1] - s0, 1e-6)
     if backwards:
         phase = 2 * s0 - phase
-    gait(clip, phase, v / f, duty, clearance, arm, elbow, lean)
+    gait(clip, phase, v / f, duty, clearance, arm, elbow, lean, **style)
     p = np.mod(phase, 1.0)
     double = ((p >= 0.5) & (p < duty)) | (p < duty - 0.5)
     clip.params["_single"] = (~double).astype(float)  # for walk_circle; removed from the params below
@@ -76,7 +113,11 @@ def _travel(rng, frames: int, family: str, speed: tuple[float, float], cadence: 
 
 
 def walk(rng, frames: int, family: str = "walk") -> Clip:
-    return _travel(rng, frames, family, (0.7, 1.5), (0.8, 1.0), 0.6, 0.08, 20 * DEG, 28 * DEG, 3 * DEG, 0.34)
+    """People walk in their own way: how far the arms swing, how bent the elbows stay, how much the chest turns and
+    the pelvis tilts are drawn per walk (real walking spans them all; one fixed gait taught a tokenizer one gait)."""
+    arm, elbow = rng.uniform(3, 16) * DEG, rng.uniform(20, 65) * DEG
+    style = dict(twist=rng.uniform(4, 12) * DEG, tilt=rng.uniform(2, 6) * DEG, roll=rng.uniform(32, 50) * DEG)
+    return _travel(rng, frames, family, (0.7, 1.5), (0.8, 1.0), 0.6, 0.10, arm, elbow, 3 * DEG, 0.34, **style)
 
 
 def jog(rng, frames: int) -> Clip:
