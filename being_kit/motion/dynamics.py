@@ -1,4 +1,4 @@
-"""How a motion moves, as distributions: joint and root speed, range of motion, foot contact and foot sliding.
+"""How a motion moves, as distributions: joint, root and turning speed, range of motion, foot contact and sliding.
 
 Used to hold the synthetic generator against real mocap (01, `python -m being_kit.bench real`): each figure is
 something a viewer notices when motion looks wrong. Stiff motion has a small range of motion and knee/elbow
@@ -21,6 +21,7 @@ _FLEX = {"knee": ("hip", "knee", "ankle"), "elbow": ("shoulder", "elbow", "wrist
 METRICS = {  # name -> (unit, what it is); per frame unless marked per clip
     "joint_speed": ("m/s", "mean speed of the 22 joints"),
     "root_speed": ("m/s", "horizontal pelvis speed"),
+    "turn_speed": ("deg/s", "how fast the body's facing turns (hips and shoulders, smoothed over 1 s)"),
     "stance_foot_speed": ("m/s", "horizontal speed of the lower foot while it touches the floor (sliding)"),
     "contact_fraction": ("", "per clip: share of frames with a foot on the floor"),
     "body_extent": ("m", "per clip: mean over joints of the extent of their pelvis-relative, heading-aligned path"),
@@ -62,6 +63,19 @@ def _flexion(joints: np.ndarray, a: str, b: str, c: str) -> np.ndarray:
     return np.mean(out, 0)
 
 
+def facing_turn_speed(joints: np.ndarray, fps: float = FPS) -> np.ndarray:
+    """(t-1,) degrees per second the body's facing turns: the ground direction across the hips and the shoulders
+    (HumanML3D's root facing), unwrapped and smoothed over 1 s so that the hips' swing within a stride does not
+    count, only turning. Real walking turns a little all the time; a program's straight walk not at all."""
+    across = (joints[:, JOINT_INDEX["left_hip"]] - joints[:, JOINT_INDEX["right_hip"]]
+              + joints[:, JOINT_INDEX["left_shoulder"]] - joints[:, JOINT_INDEX["right_shoulder"]])
+    heading = np.unwrap(np.arctan2(across[:, 2], across[:, 0]))
+    width = max(1, int(round(fps)))
+    padded = np.pad(heading, (width // 2, width - 1 - width // 2), mode="edge")
+    smooth = np.convolve(padded, np.ones(width) / width, mode="valid")
+    return np.degrees(np.abs(np.diff(smooth))) * fps
+
+
 def motion_dynamics(joints: np.ndarray, fps: float = FPS) -> dict[str, np.ndarray]:
     """The metrics of one motion: per-frame arrays for speeds, one value for per-clip figures."""
     joints = np.asarray(joints, dtype=np.float64)
@@ -79,6 +93,7 @@ def motion_dynamics(joints: np.ndarray, fps: float = FPS) -> dict[str, np.ndarra
     return {
         "joint_speed": np.linalg.norm(vel, axis=-1).mean(-1),
         "root_speed": np.linalg.norm(vel[:, 0, [0, 2]], axis=-1),
+        "turn_speed": facing_turn_speed(joints, fps),
         "stance_foot_speed": np.linalg.norm(foot_vel[touching][:, [0, 2]], axis=-1),
         "contact_fraction": np.array([touching.mean()]),
         "body_extent": np.array([np.linalg.norm(np.ptp(local[:, 1:], axis=0), axis=-1).mean()]),

@@ -75,3 +75,19 @@ def test_real_clip_retrieval_ranks_each_clip_among_distractors():
     figures, rows = real_clip_retrieval(Toy(), clips, ["1 squat", "2 walk"], ["a", "b"], eval_set)
     assert rows[0]["rank"] == 1 and rows[1]["rank"] > 3 and rows[0]["of"] == 32
     assert figures["eval_real_mocap_r1"] == 0.5 and figures["eval_real_mocap_chance_r3"] == 3 / 32
+
+
+def test_turning_is_measured_in_degrees_per_second_and_a_straight_glide_does_not_turn():
+    from being_kit.motion.dynamics import facing_turn_speed
+
+    j = standing(81)
+    j = j + np.linspace(0, 4, 81)[:, None, None] * [0, 0, 1]
+    assert facing_turn_speed(j).max() < 1e-9
+    # the whole body turns about the vertical at 45 degrees per second for 4 s
+    angle = np.radians(45.0) * np.arange(81) / 20
+    c, s = np.cos(angle)[:, None], np.sin(angle)[:, None]
+    x, z = j[..., 0], j[..., 2]
+    turned = np.stack([c * x + s * z, j[..., 1], -s * x + c * z], -1)
+    speed = facing_turn_speed(turned)
+    np.testing.assert_allclose(speed[15:-15], 45.0, rtol=1e-6)
+    assert "turn_speed" in motion_dynamics(turned)

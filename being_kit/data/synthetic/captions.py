@@ -36,16 +36,27 @@ def _phrases(family: str, p: dict[str, Any], rng: np.random.Generator) -> list[s
     n = int(p.get("repetitions", p.get("hops", p.get("claps", 1))) or 1)
     times = COUNT.get(n, f"{n} times")
     number = NUMBER.get(n, str(n))
-    if family == "walk":
+    winding = p.get("path") == "winding"  # the path bends left and right (`locomotion.winding_yaw`)
+    if family == "walk" and winding:
+        out = [f"walks forward {adv()} along a winding path", f"walks {adv()}, curving left and right",
+               f"takes several steps forward {adv()}, weaving a little", f"wanders forward on foot {adv()}"]
+    elif family == "walk":
         out = [f"walks forward {adv()}", f"walks straight ahead {adv()}", f"takes several steps forward {adv()}",
                f"moves forward on foot {adv()}"]
         out += ["strolls forward"] if p.get("pace") == "slow" else ["walks briskly ahead"] if p.get("pace") == "fast" else []
+    elif family == "jog" and winding:
+        out = [f"jogs forward {adv()} along a winding path", "jogs ahead, curving left and right",
+               "goes for a short jog, weaving a little", "runs forward at a jog along a bending path"]
     elif family == "jog":
         out = [f"jogs forward {adv()}", "jogs straight ahead", "goes for a short jog forward", "runs forward at a jog"]
+    elif family == "run" and winding:
+        out = [f"runs forward {adv()} along a winding path", "runs ahead, curving left and right",
+               "dashes forward, weaving a little", "runs along a bending path"]
     elif family == "run":
         out = [f"runs forward {adv()}", "runs straight ahead", "dashes forward", "sprints forward"]
     elif family == "walk_backward":
         out = [f"walks backwards {adv()}", "steps backward several times", "walks in reverse", "backs up on foot"]
+        out += ["walks backwards along a winding path"] if winding else []
     elif family == "side_step":
         out = [f"side-steps to the {side}", f"steps sideways to the {side}", f"shuffles sideways to the {side}",
                f"moves sideways toward the {side} with small steps"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .pose import DEG, Clip, times
+from .pose import DEG, Clip, band_limited, times
 
 BAND_HZ = (0.1, 0.7)  # postural sway and small fidgets; breathing has its own rate
 BREATH_HZ = (0.2, 0.33)  # 12-20 breaths a minute
@@ -32,16 +32,6 @@ TWIST_RMS = 5.0  # degrees of the shoulders turned against the hips and feet
 SHIFT_HZ = (0.05, 0.25)  # a weight shift takes seconds
 
 
-def _band_limited(rng: np.random.Generator, t: np.ndarray, channels: int, parts: int = 3,
-                  band: tuple[float, float] = BAND_HZ) -> np.ndarray:
-    """(t, channels) smooth signals of unit RMS: each a sum of `parts` sinusoids at log-uniform frequencies in `band`."""
-    f = np.exp(rng.uniform(np.log(band[0]), np.log(band[1]), (channels, parts)))
-    phase = rng.uniform(0, 2 * np.pi, (channels, parts))
-    w = rng.uniform(0.5, 1.0, (channels, parts))
-    w /= np.sqrt((w**2).sum(axis=1, keepdims=True) / 2)  # sinusoids of weights w have RMS sqrt(sum w^2 / 2) = 1
-    return np.einsum("tcp,cp->tc", np.sin(2 * np.pi * f[None] * t[:, None, None] + phase[None]), w)
-
-
 def _shift_envelope(rng: np.random.Generator, t: np.ndarray) -> np.ndarray:
     """(t, 1) slow envelope in [0.3, 1.7]: some stretches of standing shift more than others."""
     return 1.0 + 0.7 * np.sin(2 * np.pi * rng.uniform(0.03, 0.1) * t + rng.uniform(0, 2 * np.pi))[:, None]
@@ -61,13 +51,13 @@ def _shift_weight(clip: Clip, lean: np.ndarray, twist: np.ndarray) -> None:
 def add_idle_life(clip: Clip, rng: np.random.Generator) -> Clip:
     """Add breathing, sway and relaxed elbows to `clip` in place (see the module docstring) and return it."""
     t = times(clip.frames)
-    noise = _band_limited(rng, t, len(SWAY))
+    noise = band_limited(rng, t, len(SWAY), band=BAND_HZ)
     for k, (joint, axis, rms) in enumerate(SWAY):
         clip.add(joint, axis, rms * DEG * noise[:, k])
     for axis, k in (("x", 0), ("z", 1)):  # the legs keep their line while the pelvis sways over them
         clip.add("left_hip", axis, -SWAY[k][2] * DEG * noise[:, k])
         clip.add("right_hip", axis, -SWAY[k][2] * DEG * noise[:, k])
-    shift = _band_limited(rng, t, 2, parts=2, band=SHIFT_HZ) * _shift_envelope(rng, t)
+    shift = band_limited(rng, t, 2, parts=2, band=SHIFT_HZ) * _shift_envelope(rng, t)
     _shift_weight(clip, WEIGHT_SHIFT_RMS * DEG * shift[:, 0], TWIST_RMS * DEG * shift[:, 1])
     breath = np.sin(2 * np.pi * rng.uniform(*BREATH_HZ) * t + rng.uniform(0, 2 * np.pi))
     clip.add("spine3", "x", -0.8 * DEG * breath)  # the chest lifts (leans back) on the in-breath

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .pose import DEG, FOOT, FOOT_PITCH_REST, SHIN, THIGH, Clip, bump, envelope, hold, leg_ik, smoothstep, times
+from ...motion.skeleton import FPS
+from .pose import (DEG, FOOT, FOOT_PITCH_REST, SHIN, THIGH, Clip, band_limited, bump, envelope, hold, leg_ik,
+                   smoothstep, times)
 
 TAU = 2 * np.pi
+WINDING_PROBABILITY = 0.6  # walks, jogs, runs and backward walks whose path bends left and right (`winding_yaw`)
+WINDING_RATE = (15.0, 45.0)  # degrees per second, RMS of the turning rate of a winding path
+WINDING_HZ = (0.1, 0.4)  # how often the turning rate changes
 
 
 def _pace(frequency: float, slow: float, fast: float) -> str:
@@ -108,8 +113,25 @@ def _travel(rng, frames: int, family: str, speed: tuple[float, float], cadence: 
     double = ((p >= 0.5) & (p < duty)) | (p < duty - 0.5)
     clip.params["_single"] = (~double).astype(float)  # for walk_circle; removed from the params below
     if family != "walk_circle":
-        clip.params.pop("_single")
+        single = clip.params.pop("_single")
+        if rng.random() < WINDING_PROBABILITY:
+            clip.yaw = winding_yaw(rng, single * go)
+            clip.params["path"] = "winding"
+        else:
+            clip.params["path"] = "straight"
     return clip
+
+
+def winding_yaw(rng, weight: np.ndarray) -> np.ndarray:
+    """(t,) heading of a path that bends left and right: a slow random turning rate (RMS drawn from
+    `WINDING_RATE`), turned only as much as `weight` allows (single support times the walking envelope: a turn in
+    double support would twist the other planted foot). Real travelling mocap turns its facing at a median 32 degrees
+    per second (`bench real`'s turn_speed on LaFAN1's walking); the corpus's straight walks did not turn at all."""
+    t = times(len(weight))
+    rate = rng.uniform(*WINDING_RATE) * DEG * band_limited(rng, t, 1, WINDING_HZ)[:, 0]
+    weight = np.convolve(weight, [0.25, 0.5, 0.25], mode="same")
+    scale = weight.size / max(weight.sum(), 1e-9)  # the same mean rate over the walk, packed into single support
+    return np.cumsum(rate * weight * scale) / FPS
 
 
 def walk(rng, frames: int, family: str = "walk") -> Clip:

@@ -42,8 +42,10 @@ CONDITIONS = {  # condition name (the keys of `phrasebook.PHRASES` and `EXTRAS`)
     "ahead": lambda k: k.how == "forward", "sideways": lambda k: k.how == "sideways",
     "both": lambda k: k.side == "both",
     "one_side": lambda k: k.side in ("left", "right"), "deep_bow": lambda k: k.deep_bow,
-    "slight_bow": lambda k: not k.deep_bow,
+    "slight_bow": lambda k: not k.deep_bow, "winding": lambda k: k.winding,
 }
+# A winding path (`locomotion.winding_yaw`) is not straight: phrases saying so are left out for it.
+STRAIGHT = re.compile(r"\bstraight\b|\bin one direction\b")
 
 # ---------------------------------------------------------------------------------------------------- conjugation
 _THIRD_IRREGULAR = {"do": "does", "go": "goes", "have": "has"}
@@ -105,6 +107,7 @@ class _Key(NamedTuple):
     high: bool
     how: str
     deep_bow: bool
+    winding: bool  # walk / jog / run / walk_backward along a path that bends left and right
 
 
 def _key(family: str, p: dict[str, Any]) -> _Key:
@@ -117,7 +120,8 @@ def _key(family: str, p: dict[str, Any]) -> _Key:
     return _Key(family, side, pace if pace in ("slow", "fast") else "normal", max(n, 0),
                 float(p.get("angle", 90)) >= 135, 2 if int(p.get("turns", 1)) >= 2 else 1,
                 float(p.get("laps", 1.0)) >= 0.75, bool(p.get("forward", False)), bool(p.get("deep", False)),
-                bool(p.get("high", False)), how if how in WHERE else "up", float(p.get("depth_deg", 0)) > 50)
+                bool(p.get("high", False)), how if how in WHERE else "up", float(p.get("depth_deg", 0)) > 50,
+                p.get("path") == "winding")
 
 
 def _holds(condition: str, key: _Key) -> bool:
@@ -165,7 +169,8 @@ class _Options(NamedTuple):
 
 @lru_cache(maxsize=4096)
 def _options(key: _Key) -> _Options:
-    phrases = [ph for cond, group in PHRASES[key.family].items() if _holds(cond, key) for ph in group]
+    phrases = [ph for cond, group in PHRASES[key.family].items() if _holds(cond, key) for ph in group
+               if not (key.winding and STRAIGHT.search(ph))]
     extras = [e for cond, group in EXTRAS.get(key.family, {}).items() if _holds(cond, key) for e in group]
     names = sorted({m for text in phrases + extras for m in _SLOT.findall(text)})  # a fixed draw order
     kind = PACE_KIND.get(key.family)
@@ -282,7 +287,7 @@ _CAPTION_DOMAIN = {  # every value captions.py tells apart, per param (it reads 
     "side": ("left", "right", "both"), "direction": ("left",), "pace": ("slow", "normal", "fast"),
     "repetitions": tuple(range(0, 10)), "hops": (1,), "claps": (1,), "angle": (90, 180), "turns": (1, 2),
     "laps": (0.5, 1.0), "forward": (False, True), "deep": (False, True), "high": (False, True),
-    "how": ("up", "forward", "sideways"), "depth_deg": (30, 60),
+    "how": ("up", "forward", "sideways"), "depth_deg": (30, 60), "path": ("straight", "winding"),
 }
 
 

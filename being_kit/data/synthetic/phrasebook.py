@@ -15,6 +15,9 @@ from __future__ import annotations
 # always holds.
 PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     "walk": {
+        "winding": ("walk {pace} along a winding path", "walk forward {pace}, curving left and right", "wander forward {pace}",
+                    "walk {pace} along a bending path", "weave a little while walking {pace}",
+                    "walk forward {pace}, drifting left and right", "follow a curving path on foot {pace}"),
         "": ("walk forward {pace}", "walk straight ahead {pace}", "walk ahead {pace}",
              "take a few steps forward {pace}", "take several steps ahead {pace}", "move forward on foot {pace}",
              "go for a short walk forward {pace}", "advance on foot {pace}",
@@ -39,6 +42,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
                  "hustle forward on foot", "scurry forward"),
     },
     "jog": {
+        "winding": ("jog {pace} along a winding path", "jog forward {pace}, curving left and right",
+                    "jog {pace} along a bending path", "weave a little while jogging {pace}"),
         "": ("jog forward {pace}", "jog straight ahead {pace}", "jog ahead {pace}", "run forward at a jog {pace}",
              "go for a short jog {pace}", "break into a jog {pace}", "jog ahead {pace}, arms bent at the elbows",
              "do a little jog forward {pace}", "lope forward {pace}", "jog forward {pace}, feet landing lightly",
@@ -49,6 +54,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
                  "jog rapidly ahead"),
     },
     "run": {
+        "winding": ("run {pace} along a winding path", "run forward {pace}, curving left and right",
+                    "run {pace} along a bending path", "weave a little while running {pace}"),
         "": ("run forward {pace}", "run straight ahead {pace}", "run ahead {pace}", "move forward at a run {pace}",
              "cover ground at a run {pace}", "run a short distance forward {pace}", "go for a short run {pace}",
              "run forward {pace}, feet pounding the ground", "run a stretch straight ahead {pace}",
@@ -61,6 +68,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "slow": ("run forward gently without pushing hard", "run forward at a comfortable, unhurried pace"),
     },
     "walk_backward": {
+        "winding": ("walk backwards {pace} along a curving path", "back up {pace}, curving left and right"),
         "": ("walk backward {pace}", "walk backwards {pace}", "back up {pace}", "walk in reverse {pace}",
              "move backward on foot {pace}", "take several steps back {pace}",
              "walk back {pace} without turning around", "move in reverse {pace}", "take a few steps backwards {pace}",
