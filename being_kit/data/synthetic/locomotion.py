@@ -63,8 +63,9 @@ def gait(clip: Clip, phase: np.ndarray, stride: float, duty: float, clearance: f
     (0 = left foot lands); stride: metres a foot advances per cycle; duty: fraction of the cycle a foot is planted
     (> 0.5: double support); clearance: swing ankle lift (m). The pelvis is as high as the planted legs allow (1% short
     of straight, then capped by BOB), which gives the natural vertical bob. Angles in radians: arm swing, mean
-    elbow bend, forward lean, the foot's roll over the toe at toe-off and its toes-up pitch at heel strike, the chest's turn against the stride
-    and the pelvis's side tilt (the swing side drops; the hips take it back so the legs keep their line)."""
+    elbow bend, forward lean, the foot's roll over the toe at toe-off and its toes-up pitch at heel strike, the
+    chest's turn against the stride and the pelvis's side tilt (the swing side drops; the hips take it back so the
+    legs keep their line)."""
     plans = {side: foot_plan(np.mod(phase + shift, 1.0), duty, stride, clearance, roll, strike)
              for side, shift in (("left", 0.0), ("right", 0.5))}
     reach = 0.99 * (THIGH + SHIN)
