@@ -24,6 +24,9 @@ _BIASED_263 = (slice(0, 1), slice(1, 3), slice(3, 4), GROUPS["foot_contact"])  #
 _GROUPS_D135 = tuple(D135_GROUPS.values())
 _BIASED_D135 = (D135_GROUPS["root_rot6d"], D135_GROUPS["root_velocity"], D135_GROUPS["root_height"])
 STAT_GROUPS = {"humanml263": (FEATURE_DIM, _GROUPS_263, _BIASED_263), "smpl_d135": (D135_DIM, _GROUPS_D135, _BIASED_D135)}
+# the root's own dimensions (its turning, travel and height), which the body is placed by: a loss that weighs them as
+# one dimension in 263 lets the decoder shrink the turning rate (see `root_dims`)
+ROOT_GROUPS = {"humanml263": _BIASED_263[:3], "smpl_d135": _BIASED_D135}
 MIN_STD = 1e-3  # floor: a dimension constant over a corpus (e.g. foot contact of a floating motion) must not divide by 0
 
 
@@ -150,3 +153,11 @@ def compute_stats(
     for g in biased:
         std[g] = std[g] / feat_bias
     return Normalizer(mean.astype(np.float32), np.maximum(std, min_std).astype(np.float32))
+
+
+def root_dims(representation: str) -> np.ndarray:
+    """Indices of the root's dimensions in `representation`'s features (`ROOT_GROUPS`)."""
+    if representation not in ROOT_GROUPS:
+        raise ValueError(f"representation: expected one of {list(ROOT_GROUPS)}, got {representation!r}")
+    dim = STAT_GROUPS[representation][0]
+    return np.concatenate([np.arange(dim)[g] for g in ROOT_GROUPS[representation]])

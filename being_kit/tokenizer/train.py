@@ -53,6 +53,7 @@ class TrainConfig(Config):
     joint_space: str = "pelvis"  # joint loss on "pelvis"-aligned joints (the pose, as MPJPE scores it) or "global" ones
     root_weight: float = 0.0  # x smooth L1 on the integrated root trajectory over the crop (drift of the root velocity)
     heading_weight: float = 0.0  # x smooth L1 on the integrated heading (radians) over the crop; humanml263 only
+    root_feature_weight: float = 1.0  # the root's feature dimensions (turning rate, travel, height) count this many times
     log_every: int = 10
     val_every: int = 1000  # also at the end
     val_max_motions: int = 256
@@ -76,7 +77,7 @@ class TrainConfig(Config):
             raise ValueError(f"joint_space: expected 'pelvis' or 'global', got {self.joint_space!r}")
         if not self.lr > 0:
             raise ValueError(f"lr: must be positive, got {self.lr}")
-        for name in ("vel_weight", "joint_weight", "root_weight", "heading_weight"):
+        for name in ("vel_weight", "joint_weight", "root_weight", "heading_weight", "root_feature_weight"):
             if not float(getattr(self, name)) >= 0:
                 raise ValueError(f"{name}: must be >= 0 (0 turns the term off), got {getattr(self, name)}")
         if not 0 <= self.min_lr_ratio <= 1:
@@ -118,11 +119,12 @@ def tokenizer_losses(model, feats: torch.Tensor, lengths: torch.Tensor, cfg: Tra
 
     out = model(feats, lengths)
     m = out.mask[..., None].to(feats.dtype)
+    w = m if cfg.root_feature_weight == 1.0 else m * _dim_weights(feats, cfg.root_feature_weight, representation)
     gt = feats[:, : out.recon.shape[1]]
     denom = m.sum().clamp(min=1) * feats.shape[-1]
-    recon = (F.smooth_l1_loss(out.recon, gt, reduction="none") * m).sum() / denom
+    recon = (F.smooth_l1_loss(out.recon, gt, reduction="none") * w).sum() / denom
     mv = m[:, 1:] * m[:, :-1]
-    vel = (F.smooth_l1_loss(out.recon.diff(dim=1), gt.diff(dim=1), reduction="none") * mv).sum() / (
+    vel = (F.smooth_l1_loss(out.recon.diff(dim=1), gt.diff(dim=1), reduction="none") * w[:, 1:] * m[:, :-1]).sum() / (
         mv.sum().clamp(min=1) * feats.shape[-1])
     losses = {"recon": recon, "vel": vel, "quant": out.quant_loss}
     total = recon + cfg.vel_weight * vel + out.quant_loss
@@ -147,6 +149,18 @@ def tokenizer_losses(model, feats: torch.Tensor, lengths: torch.Tensor, cfg: Tra
     codes = out.codes[out.codes >= 0]
     losses["batch_perplexity"] = _perplexity(codes, model_codebook_size(model))
     return losses
+
+
+def _dim_weights(feats: torch.Tensor, root_weight: float, representation: str) -> torch.Tensor:
+    """(d,) loss weight per feature dimension: `root_weight` on the root's (`normalize.root_dims`), 1 elsewhere.
+    The root's turning rate is 1 dimension of 263; weighed as one, the decoder turns about 0.7x as fast as the motion
+    it reconstructs (measured on real and synthetic motion alike), and over a piece the heading drifts. T2M's
+    `feat_bias` weighs the root up (5x) through the std; here it is the loss alone, so the features keep one scale."""
+    from ..motion.normalize import root_dims
+
+    w = torch.ones(feats.shape[-1], dtype=feats.dtype, device=feats.device)
+    w[torch.as_tensor(root_dims(representation), device=feats.device)] = root_weight
+    return w
 
 
 def _heading_drift(recon: torch.Tensor, gt: torch.Tensor, frames: torch.Tensor, mean: torch.Tensor,

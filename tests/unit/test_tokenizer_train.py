@@ -143,7 +143,7 @@ def test_config_validation(corpus_dir, tmp_path):
         config(corpus_dir, tmp_path, window=30)
     with pytest.raises(ValueError, match="stop_at"):
         config(corpus_dir, tmp_path, stop_at=9)
-    for name in ("heading_weight", "root_weight"):
+    for name in ("heading_weight", "root_weight", "root_feature_weight"):
         with pytest.raises(ValueError, match=name):
             config(corpus_dir, tmp_path, **{name: -0.5})
     with pytest.raises(ValueError, match="unknown keys"):
@@ -264,6 +264,47 @@ def test_joint_loss_space_and_root_term(corpus_dir, tmp_path, space):
     assert (out["joint"] < 1e-6) == (space == "pelvis")  # only the pelvis-aligned pose ignores the drift
     with pytest.raises(ValueError, match="joint_space"):
         config(corpus_dir, tmp_path, joint_space="local")
+
+
+class _OffBy(_EchoForward):
+    """_EchoForward with `error` added to feature dimension `dim` of the reconstruction."""
+
+    dim, error = 0, 0.0
+
+    def forward(self, feats, lengths=None):
+        out = super().forward(feats, lengths)
+        recon = out.recon.clone()
+        recon[..., self.dim] += self.error * torch.linspace(0, 1, recon.shape[1])  # also a velocity error
+        return out._replace(recon=recon)
+
+
+def test_root_feature_weight_prices_the_root_dimensions_only(corpus_dir, tmp_path):
+    """The root's turning rate is 1 of 263 dimensions: `root_feature_weight` multiplies the feature and velocity
+    terms on the root's dimensions (0-3 in humanml263; d135's root groups) and leaves every other dimension as it was."""
+    from being_kit.data import Corpus
+    from being_kit.motion import Normalizer
+    from being_kit.motion.normalize import root_dims
+    from being_kit.tokenizer.train import sample_batch, tokenizer_losses
+
+    assert root_dims("humanml263").tolist() == [0, 1, 2, 3]
+    assert len(root_dims("smpl_d135")) == 6 + 2 + 1
+    corpus, norm = Corpus.open(corpus_dir), Normalizer.load(corpus_dir)
+    base = config(corpus_dir, tmp_path, joint_weight=0.0)
+    x, lens = sample_batch(corpus.split("train"), norm, 0, 0, base, 4)
+    feats, lengths = torch.as_tensor(x), torch.as_tensor(lens)
+    tok = _OffBy(base.model, norm.mean, norm.std).eval()
+    figures = {}
+    for dim in (0, 100):
+        for weight in (1.0, 10.0):
+            tok.dim, tok.error = dim, 0.5
+            cfg = config(corpus_dir, tmp_path, joint_weight=0.0, root_feature_weight=weight)
+            out = tokenizer_losses(tok, feats, lengths, cfg, tok.mean, tok.std, representation="humanml263")
+            figures[dim, weight] = (float(out["recon"]), float(out["vel"]))
+    assert figures[0, 1.0][0] > 1e-4 and figures[0, 1.0][1] > 1e-8
+    assert np.allclose(figures[0, 10.0], np.array(figures[0, 1.0]) * 10, rtol=1e-4)  # the turning rate: 10x
+    assert np.allclose(figures[100, 10.0], figures[100, 1.0], rtol=1e-6)  # a body dimension: unchanged
+    with pytest.raises(ValueError, match="representation"):
+        root_dims("smplx")
 
 
 def test_heading_term_sees_a_turn_the_pose_terms_barely_price(corpus_dir, tmp_path):

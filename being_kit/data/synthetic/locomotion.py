@@ -13,9 +13,14 @@ from .pose import (DEG, FOOT, FOOT_PITCH_REST, SHIN, THIGH, Clip, band_limited, 
                    smoothstep, times)
 
 TAU = 2 * np.pi
-WINDING_PROBABILITY = 0.6  # walks, jogs, runs and backward walks whose path bends left and right (`winding_yaw`)
-WINDING_RATE = (15.0, 45.0)  # degrees per second, RMS of the turning rate of a winding path
+WINDING_PROBABILITY = 0.75  # walks, jogs, runs and backward walks whose path bends left and right (`winding_yaw`)
+WINDING_RATE = (25.0, 90.0)  # degrees per second, RMS of the turning rate of a winding path
 WINDING_HZ = (0.1, 0.4)  # how often the turning rate changes
+# Real travelling mocap (LaFAN1's takes, `bench real`) carries its arms higher and more bent than a textbook walk:
+# upper arm 40 degrees from hanging (median; the corpus's walks 20), elbows bent 86 (corpus 52; p90 115).
+ARMS_HELD_PROBABILITY = 0.5  # walks whose arms are held up and bent rather than swinging loosely
+ARMS_HELD_FORWARD = (15.0, 55.0)  # degrees the upper arms are raised forward
+ARMS_HELD_ELBOW = (60.0, 110.0)  # degrees of elbow bend
 
 
 def _pace(frequency: float, slow: float, fast: float) -> str:
@@ -127,7 +132,8 @@ def winding_yaw(rng, weight: np.ndarray) -> np.ndarray:
     """(t,) heading of a path that bends left and right: a slow random turning rate (RMS drawn from
     `WINDING_RATE`), turned only as much as `weight` allows (single support times the walking envelope: a turn in
     double support would twist the other planted foot). Real travelling mocap turns its facing at a median 32 degrees
-    per second (`bench real`'s turn_speed on LaFAN1's walking); the corpus's straight walks did not turn at all."""
+    per second (`bench real`'s turn_speed on LaFAN1's walking; p75 64, p90 99); the corpus's straight walks did not
+    turn at all."""
     t = times(len(weight))
     rate = rng.uniform(*WINDING_RATE) * DEG * band_limited(rng, t, 1, WINDING_HZ)[:, 0]
     weight = np.convolve(weight, [0.25, 0.5, 0.25], mode="same")
@@ -137,10 +143,22 @@ def winding_yaw(rng, weight: np.ndarray) -> np.ndarray:
 
 def walk(rng, frames: int, family: str = "walk") -> Clip:
     """People walk in their own way: how far the arms swing, how bent the elbows stay, how much the chest turns and
-    the pelvis tilts are drawn per walk (real walking spans them all; one fixed gait taught a tokenizer one gait)."""
-    arm, elbow = rng.uniform(3, 16) * DEG, rng.uniform(20, 65) * DEG
+    the pelvis tilts are drawn per walk (real walking spans them all; one fixed gait taught a tokenizer one gait).
+    Some walkers hold their arms up, forward and bent (`ARMS_HELD_*`: carrying, talking, hands in front) and hardly
+    swing them; the caption says nothing of the arms either way."""
+    held = rng.random() < ARMS_HELD_PROBABILITY
+    if held:
+        arm, elbow = rng.uniform(2, 8) * DEG, rng.uniform(*ARMS_HELD_ELBOW) * DEG
+        forward, out = rng.uniform(*ARMS_HELD_FORWARD) * DEG, rng.uniform(0, 15) * DEG
+    else:
+        arm, elbow = rng.uniform(3, 16) * DEG, rng.uniform(20, 65) * DEG
+        forward = out = 0.0
     style = dict(twist=rng.uniform(4, 12) * DEG, tilt=rng.uniform(2, 6) * DEG, roll=rng.uniform(32, 50) * DEG)
-    return _travel(rng, frames, family, (0.7, 1.5), (0.8, 1.0), 0.6, 0.10, arm, elbow, 3 * DEG, 0.34, **style)
+    clip = _travel(rng, frames, family, (0.7, 1.5), (0.8, 1.0), 0.6, 0.10, arm, elbow, 3 * DEG, 0.34, **style)
+    clip.add("left_shoulder", "x", -forward).add("right_shoulder", "x", -forward)
+    clip.add("left_shoulder", "z", out).add("right_shoulder", "z", -out)
+    clip.params["arms"] = "held" if held else "swinging"
+    return clip
 
 
 def jog(rng, frames: int) -> Clip:
