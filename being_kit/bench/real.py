@@ -147,7 +147,8 @@ def _run_figures(run: Path, corpus, real, classifier_steps: int, classify_real_c
                      "synthetic_heading_aligned_mm": s.mpjpe_heading_aligned_mm,
                      "real_heading_aligned_mm": r.mpjpe_heading_aligned_mm,
                      "heading_aligned_ratio": r.mpjpe_heading_aligned_mm / s.mpjpe_heading_aligned_mm,
-                     "synthetic_heading_error_deg": s.heading_error_deg, "real_heading_error_deg": r.heading_error_deg})
+                     "synthetic_heading_error_deg": s.heading_error_deg, "real_heading_error_deg": r.heading_error_deg,
+                     "synthetic_turn_rate_gain": s.turn_rate_gain, "real_turn_rate_gain": r.turn_rate_gain})
         pose = f"{s.mpjpe_heading_aligned_mm:.1f} / {r.mpjpe_heading_aligned_mm:.1f}"
         heading = f"{s.heading_error_deg:.1f} / {r.heading_error_deg:.1f}"
         print(f"{folder.name:<10} {s.mpjpe_mm:>10.1f} {r.mpjpe_mm:>8.1f} {r.mpjpe_mm / s.mpjpe_mm:>6.2f} "
@@ -158,6 +159,9 @@ def _run_figures(run: Path, corpus, real, classifier_steps: int, classify_real_c
             rows[-1].update({f"real_mpjpe_mm_{key}": g.mpjpe_mm, f"ratio_{key}": g.mpjpe_mm / s.mpjpe_mm,
                              f"real_heading_aligned_mm_{key}": g.mpjpe_heading_aligned_mm,
                              f"real_seconds_{key}": float(sum(group.lengths)) / group.fps})
+    print("turn-rate gain (slope of the decoded root turning rate on the true one; 1 = faithful, below: the heading "
+          "lags), synthetic / real: " + ", ".join(f"{row['tokenizer']} {row['synthetic_turn_rate_gain']:.2f} / "
+                                                  f"{row['real_turn_rate_gain']:.2f}" for row in rows))
     if groups:
         print(f"\nby how far the pieces travel (median pelvis ground speed under / from {MOVING_ROOT_SPEED} m/s): "
               + ", ".join(f"{name} {len(g)} pieces, {float(sum(g.lengths)) / g.fps:.0f} s" for name, g in groups.items()))

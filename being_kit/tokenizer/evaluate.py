@@ -9,6 +9,9 @@ root trajectory, so drift of the root velocity over a whole clip counts too: a s
 decoder integrates from the root's rotation velocity; `mpjpe_heading_aligned_mm` also turns each frame about the
 vertical to its best match, and `heading_error_deg` is that turn: together they split the figure into pose and
 heading (on the real clips, heading drift over long pieces is most of the gap to the synthetic figure).
+`turn_rate_gain` says where a heading error comes from: the least-squares slope of the decoded root turning rate on
+the true one (humanml263's first feature). Below 1 the decoder turns slower than the motion did, and a body that
+turns a lot, as real people do, ends up facing short of where it went.
 """
 from __future__ import annotations
 
@@ -33,6 +36,7 @@ class ReconstructionMetrics:
     num_motions: int
     num_frames: int
     code_counts: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, np.int64))  # uses per code
+    turn_rate_gain: float = float("nan")  # slope of decoded on true root turning rate (1 = faithful); humanml263
 
     def to_dict(self) -> dict:
         """The scalar figures (no code_counts), JSON-ready."""
@@ -76,7 +80,7 @@ def evaluate_reconstruction(tokenizer: MotionTokenizer, corpus, split: str | Non
     ds, norm = tokenizer.downsample, tokenizer.normalizer()
     lengths = np.asarray(subset.lengths)
     hist = np.zeros(tokenizer.codebook_size, dtype=np.int64)
-    err_sum = glob_sum = acc_sum = l1_sum = pose_sum = yaw_sum = 0.0
+    err_sum = glob_sum = acc_sum = l1_sum = pose_sum = yaw_sum = turn_cross = turn_true = 0.0
     frames = acc_frames = motions = 0
     for idx in _batches(lengths, batch_size):
         raws = [subset.motion(int(i)) for i in idx]
@@ -98,8 +102,12 @@ def evaluate_reconstruction(tokenizer: MotionTokenizer, corpus, split: str | Non
         mask = tokenizer.frame_mask(lens, len(raws), t, device)  # (b, tn)
         gt = feats[:, :tn]
         l1_sum += float(((recon - gt).abs().mean(-1) * mask).sum())
-        j_rec = to_joints_torch(norm.denormalize(recon), corpus.representation)
-        j_gt = to_joints_torch(norm.denormalize(gt), corpus.representation)
+        raw_rec, raw_gt = norm.denormalize(recon), norm.denormalize(gt)
+        j_rec = to_joints_torch(raw_rec, corpus.representation)
+        j_gt = to_joints_torch(raw_gt, corpus.representation)
+        if corpus.representation == "humanml263":  # feature 0: the root's turning rate, radians per frame
+            turn_cross += float((raw_rec[..., 0] * raw_gt[..., 0] * mask).sum())
+            turn_true += float((raw_gt[..., 0] ** 2 * mask).sum())
         glob = (j_rec - j_gt).norm(dim=-1).mean(-1)  # (b, tn)
         glob_sum += float((glob * mask).sum())
         centred_rec, centred_gt = j_rec - j_rec[..., :1, :], j_gt - j_gt[..., :1, :]
@@ -132,4 +140,5 @@ def evaluate_reconstruction(tokenizer: MotionTokenizer, corpus, split: str | Non
         num_motions=motions,
         num_frames=frames,
         code_counts=hist,
+        turn_rate_gain=turn_cross / turn_true if turn_true > 0 else float("nan"),
     )
