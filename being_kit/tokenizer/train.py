@@ -10,6 +10,7 @@ run sees exactly the batches it would have seen.
 Losses: smooth L1 on normalised features + `vel_weight` x smooth L1 on their frame differences + `joint_weight` x
 smooth L1 on joints recovered from the features (in units of `JOINT_SCALE_M`) + the quantizer's own terms;
 off by default, `root_weight` (the integrated root trajectory) and `heading_weight` (the integrated heading).
+`tempo_range` > 1 plays each crop at a random speed (`motion.tempo`), so the codes learn cadences the corpus lacks.
 Checkpoints (`<out_dir>/checkpoints/step_NNNNNNN/`: model, optimizer, scheduler, step, each rank's RNG) are the
 runtime's (`being_kit.training.checkpoint`); a run finding one resumes from the newest that reads.
 """
@@ -54,6 +55,7 @@ class TrainConfig(Config):
     root_weight: float = 0.0  # x smooth L1 on the integrated root trajectory over the crop (drift of the root velocity)
     heading_weight: float = 0.0  # x smooth L1 on the integrated heading (radians) over the crop; humanml263 only
     root_feature_weight: float = 1.0  # the root's feature dimensions (turning rate, travel, height) count this many times
+    tempo_range: float = 1.0  # > 1: each crop plays at a random speed in [1/r, r] (log-uniform; `motion.tempo`); 1: off
     log_every: int = 10
     val_every: int = 1000  # also at the end
     val_max_motions: int = 256
@@ -80,6 +82,8 @@ class TrainConfig(Config):
         for name in ("vel_weight", "joint_weight", "root_weight", "heading_weight", "root_feature_weight"):
             if not float(getattr(self, name)) >= 0:
                 raise ValueError(f"{name}: must be >= 0 (0 turns the term off), got {getattr(self, name)}")
+        if not float(self.tempo_range) >= 1:
+            raise ValueError(f"tempo_range: expected >= 1 (1 turns retiming off), got {self.tempo_range}")
         if not 0 <= self.min_lr_ratio <= 1:
             raise ValueError(f"min_lr_ratio: expected in [0, 1], got {self.min_lr_ratio}")
 
@@ -104,11 +108,26 @@ def sample_batch(shard, normalizer, step: int, rank: int, cfg: TrainConfig, per_
     lens = np.zeros(per_process, np.int64)
     for k, i in enumerate(picks):
         n = int(lengths[i])
-        start = int(rng.integers(0, n - cfg.window + 1)) if n > cfg.window else 0
-        crop = shard.motion(int(i))[start : start + cfg.window]
+        if cfg.tempo_range > 1:
+            crop = _retimed_crop(shard.motion(int(i)), rng, cfg, shard.representation)
+        else:
+            start = int(rng.integers(0, n - cfg.window + 1)) if n > cfg.window else 0
+            crop = shard.motion(int(i))[start : start + cfg.window]
         x[k, : len(crop)] = normalizer.normalize(crop)
         lens[k] = len(crop)
     return x, lens
+
+
+def _retimed_crop(motion: np.ndarray, rng: np.random.Generator, cfg: TrainConfig, representation: str) -> np.ndarray:
+    """A crop of at most `cfg.window` frames of `motion` played at a random speed in [1/tempo_range, tempo_range]:
+    the synthetic corpus steps and gestures at the generator's few cadences, real people at many."""
+    from ..motion.tempo import retime, retimed_length
+
+    factor = float(np.exp(rng.uniform(-np.log(cfg.tempo_range), np.log(cfg.tempo_range))))
+    need = int(np.ceil((cfg.window - 1) * factor)) + 1  # source frames that play as one window
+    start = int(rng.integers(0, len(motion) - need + 1)) if len(motion) > need else 0
+    source = motion[start : start + need]
+    return retime(source, factor, representation, frames=min(cfg.window, retimed_length(len(source), factor)))
 
 
 def tokenizer_losses(model, feats: torch.Tensor, lengths: torch.Tensor, cfg: TrainConfig, mean: torch.Tensor,

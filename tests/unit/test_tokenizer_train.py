@@ -366,3 +366,49 @@ def test_overrides_per_quantizer_and_the_cli_form(corpus_dir, tmp_path):
         with_overrides(base, ["lr"])
     with pytest.raises(ValueError, match="unknown keys"):
         TrainConfig.from_dict(with_overrides(base, ["learning_rate=1"]))
+
+
+class _SteadyWalks:
+    """A shard of motions that travel exactly 0.05 m per frame (feature 1, the root's forward velocity)."""
+
+    representation, feature_dim = "humanml263", 263
+
+    def __init__(self, n: int = 6, frames: int = 150):
+        self.lengths = [frames] * n
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def motion(self, i: int) -> np.ndarray:
+        x = np.zeros((self.lengths[i], 263), np.float32)
+        x[:, 1] = 0.05
+        x[:, 4:67] = np.linspace(0, 1, self.lengths[i])[:, None]  # a pose that changes, to be read at new times
+        return x
+
+
+def test_tempo_range_plays_each_crop_at_its_own_speed(corpus_dir, tmp_path):
+    """tempo_range r: crops play at speeds drawn in [1/r, r] (the travel per frame scales, so does the pose's pace);
+    the same step draws the same batch, and r = 1 leaves the crops as they were."""
+    from being_kit.motion import Normalizer
+    from being_kit.tokenizer.train import sample_batch
+
+    shard, norm = _SteadyWalks(), Normalizer(np.zeros(263), np.ones(263))
+    plain = config(corpus_dir, tmp_path, window=64)
+    x, _ = sample_batch(shard, norm, 0, 0, plain, 16)
+    assert np.allclose(x[..., 1], 0.05)
+    retimed = config(corpus_dir, tmp_path, window=64, tempo_range=2.0)
+    speeds = []
+    for step in range(8):
+        x, lens = sample_batch(shard, norm, step, 0, retimed, 16)
+        again, _ = sample_batch(shard, norm, step, 0, retimed, 16)
+        assert np.array_equal(x, again) and (lens == 64).all()
+        travel = x[:, :-1, 1].mean(1) / 0.05  # speed-up of each crop
+        pace = np.diff(x[:, :, 4], axis=1).mean(1) / (1 / 149)  # the pose's pace agrees with the travel
+        assert np.allclose(travel, pace, rtol=1e-3)
+        speeds.extend(travel.tolist())
+    assert 0.5 - 1e-6 <= min(speeds) < 0.8 and 1.25 < max(speeds) <= 2.0 + 1e-6
+    with pytest.raises(ValueError, match="tempo_range"):
+        config(corpus_dir, tmp_path, tempo_range=0.8)
+    result = train_tokenizer(config(corpus_dir, tmp_path / "tempo", tempo_range=1.5, max_steps=4, val_every=4,
+                                    checkpoint_every=4))
+    assert result.steps == 4 and np.isfinite(result.final_train["loss"])
