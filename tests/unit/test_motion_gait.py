@@ -55,7 +55,7 @@ def test_synthetic_walks_bend_the_knee_and_roll_the_foot_like_real_walking():
     from being_kit.data.synthetic import make_action
     from being_kit.data.synthetic.body import clip_to_motion
 
-    walks = [clip_to_motion(make_action("walk", np.random.default_rng(s)))[0] for s in range(4)]
+    walks = [clip_to_motion(make_action("walk", np.random.default_rng(s)))[0] for s in range(10)]
     g = pooled_gait(walks)
     assert g["knee_range"].size > 10
     # real walking (the LaFAN1 takes in bvhtools' sdist): knee about 60 degrees, foot roll 55-85 degrees
