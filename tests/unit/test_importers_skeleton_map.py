@@ -262,7 +262,7 @@ def test_shipped_real_clips_import_standing_on_the_floor(clip):
     feet = joints[:, [JOINT_INDEX["left_foot"], JOINT_INDEX["right_foot"]], 1].min(1)
     assert abs(np.median(feet)) < 0.08  # toes on the floor most of the time
     standing = joints[:, JOINT_INDEX["head"], 1].max()
-    assert 1.25 < standing < 1.9
+    assert 1.15 < standing < 1.9  # Rigify's metarig body is the smallest: pelvis 0.72 m above the floor
 
 
 def test_shipped_clips_import_as_a_corpus(tmp_path):

@@ -26,13 +26,14 @@ from ..corpus import Corpus, write_corpus
 from ..schema import MotionRecord
 from ._common import (Captions, ImportLog, Splits, captions_for, list_files, record_id, resample_linear,
                       resample_rotations, resolve_captions, split_for)
-from .retarget import neutral_torso
+from .retarget import HEAD_BONES, TORSO_BONES, bone_off_neutral, neutral_torso
 from .skeleton_map import SkeletonMapping, check_sides, map_skeleton
 
 # Candidate units (file units per metre) for `scale=None`: metres, centimetres, millimetres, inches, CMU's units.
 _UNITS = {"m": 1.0, "cm": 100.0, "mm": 1000.0, "in": 1 / 0.0254, "cmu": 1 / 0.056444}
 _REST = forward_kinematics(np.zeros((1, 3)), np.tile(np.eye(3), (1, NUM_JOINTS, 1, 1)))[0]  # (22, 3) rest pose
 _REST_HEIGHT = float(_REST[JOINT_INDEX["head"], 1] - _REST[JOINT_INDEX["left_ankle"], 1])  # metres, head above ankle
+HEAD_TOLERANCE = 10.0  # degrees: a rest head this close to the neutral body's is a body's, calibrated with the torso
 UP_CONFIDENCE = 0.7  # mean pelvis -> head unit vector length over a clip's frames below which the rest pose decides
 PARALLEL_FROM = 8  # files; fewer are read in this process (a worker pool costs about a second to start)
 
@@ -146,15 +147,27 @@ def segment_owners(mapping: SkeletonMapping) -> list[int]:
 def _neutral_torso(joints: np.ndarray, rotations: np.ndarray, rest_joints: np.ndarray, rest_standing: bool,
                    mirrored: bool) -> tuple[np.ndarray, str]:
     """`retarget.neutral_torso` calibrated on the rest pose when it stands (every rotation the identity there),
-    else on the first standing frame; (joints, what was done) for the import report."""
+    else on the first standing frame; (joints, what was done) for the import report.
+
+    A rig's rest pose holds its neck and head as the rig was built (Rigify's neck straight up, a face joint for the
+    head), not as a person carries them, so unless the rest head already sits where a body's does (within
+    `HEAD_TOLERANCE`: a rig built on a body), the head is calibrated on the performer's first standing frame."""
+    first_standing = next((t for t in range(len(joints)) if is_standing(joints[t])), None)
+    head_on_rest = rest_standing and bone_off_neutral(rest_joints, "head", mirrored) < HEAD_TOLERANCE
     if rest_standing:
         calib, calib_rot, where = rest_joints, np.broadcast_to(np.eye(3), (NUM_JOINTS, 3, 3)), "rest pose"
+    elif first_standing is None:
+        return joints, "rig's own (no standing pose to calibrate on)"
     else:
-        found = next((t for t in range(len(joints)) if is_standing(joints[t])), None)
-        if found is None:
-            return joints, "rig's own (no standing pose to calibrate on)"
-        calib, calib_rot, where = joints[found], rotations[found], f"frame {found}"
-    return neutral_torso(joints, rotations, calib, calib_rot, mirrored), f"neutral (calibrated on the {where})"
+        calib, calib_rot, where = joints[first_standing], rotations[first_standing], f"frame {first_standing}"
+    with_head = head_on_rest or not rest_standing
+    joints = neutral_torso(joints, rotations, calib, calib_rot, mirrored,
+                           bones=TORSO_BONES + HEAD_BONES if with_head else TORSO_BONES)
+    if not with_head and first_standing is not None:
+        joints = neutral_torso(joints, rotations, joints[first_standing], rotations[first_standing], mirrored,
+                               bones=HEAD_BONES)
+        where += f"; the head on frame {first_standing}"
+    return joints, f"neutral (calibrated on the {where})"
 
 
 @dataclass(frozen=True)

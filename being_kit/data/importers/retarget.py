@@ -4,7 +4,10 @@ Rigs place their hip, spine, collar, neck and head joints by convention, not by 
 clips, the pelvis -> hip bone lies 27-67 degrees from a real body's (Rigify and MocapBank put the hips level with the
 pelvis), MocapBank's collars sit on the neck and Rigify's on the spine line. HumanML3D's features are bone directions,
 so to a tokenizer trained on human bodies such a rig looks like a body with its legs splayed at the hips and its
-shoulders in its throat. Each torso bone is therefore drawn along the neutral skeleton's direction
+shoulders in its throat. The head joint too: a rig's Head joint sits on the neck's line, 20-33 degrees forward of
+vertical from the neck (median over LaFAN1's, Mixamo's and Rigify's takes), where SMPL's sits up and well ahead of it
+(53-63 degrees: HumanML3D's mean pose and its fixtures), so real heads imported as captured read as heads thrown
+back. Each torso bone is therefore drawn along the neutral skeleton's direction
 (`skeleton.REST_DIRECTIONS`), turned by the rotation of its parent's segment since a standing calibration pose (the
 rig's rest pose when it stands, else its first standing frame). The motion of every segment is kept, twist
 included; only the rig's placement of joints inside a segment is replaced. Limbs keep their captured directions:
@@ -19,6 +22,7 @@ from ...motion.skeleton import BONE_LENGTHS, JOINT_INDEX, NUM_JOINTS, PARENTS, R
 # The bones redrawn, by their child joint, parents before children.
 TORSO_BONES = ("left_hip", "right_hip", "spine1", "spine2", "spine3", "neck", "left_collar", "right_collar",
                "left_shoulder", "right_shoulder")
+HEAD_BONES = ("head",)  # calibrated on a standing frame of the motion, never on the rest pose (`neutral_head`)
 
 
 def _descendants() -> list[list[int]]:
@@ -66,6 +70,15 @@ def body_frame(pose: np.ndarray, mirrored: bool = False) -> np.ndarray:
     return rot @ flip
 
 
+def bone_off_neutral(pose: np.ndarray, name: str, mirrored: bool = False) -> float:
+    """Degrees between the (22, 3) standing pose's bone into joint `name` and the neutral skeleton's, in the pose's
+    body frame: 0 for a rig built on a body (being-kit's own export), 30-40 for a rig's head on its neck line."""
+    bone = pose[_J[name]] - pose[PARENTS[_J[name]]]
+    neutral = body_frame(pose, mirrored) @ REST_DIRECTIONS[_J[name]]
+    cos = bone @ neutral / max(float(np.linalg.norm(bone)), 1e-12)
+    return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+
+
 def leg_scale(pose: np.ndarray) -> float:
     """Source units per HumanML3D metre, from the (22, 3) pose's thigh and shin lengths."""
     src = np.mean([np.linalg.norm(pose[_J[f"{s}_knee"]] - pose[_J[f"{s}_hip"]])
@@ -75,7 +88,7 @@ def leg_scale(pose: np.ndarray) -> float:
 
 
 def neutral_torso(joints: np.ndarray, rotations: np.ndarray, calib_pose: np.ndarray, calib_rotations: np.ndarray,
-                  mirrored: bool = False) -> np.ndarray:
+                  mirrored: bool = False, bones: tuple[str, ...] = TORSO_BONES) -> np.ndarray:
     """Redraw the torso bones of (t, 22, 3) `joints` along the neutral skeleton (see the module docstring).
 
     rotations: (t, 22, 3, 3) global rotation of the rig segment each SMPL joint belongs to; calib_pose (22, 3) and
@@ -86,7 +99,7 @@ def neutral_torso(joints: np.ndarray, rotations: np.ndarray, calib_pose: np.ndar
     joints = np.array(joints, dtype=np.float64)
     frame = body_frame(calib_pose, mirrored)
     scale = leg_scale(calib_pose)
-    for name in TORSO_BONES:
+    for name in bones:
         j = _J[name]
         p = PARENTS[j]
         rest_dir = frame @ REST_DIRECTIONS[j]  # the neutral direction placed in the calibration pose
