@@ -22,7 +22,7 @@ from ...motion.skeleton import BONE_LENGTHS, JOINT_INDEX, NUM_JOINTS, PARENTS, R
 # The bones redrawn, by their child joint, parents before children.
 TORSO_BONES = ("left_hip", "right_hip", "spine1", "spine2", "spine3", "neck", "left_collar", "right_collar",
                "left_shoulder", "right_shoulder")
-HEAD_BONES = ("head",)  # calibrated on a standing frame of the motion, never on the rest pose (`neutral_head`)
+HEAD_BONES = ("head",)  # calibrated on the first standing frame unless the rig's rest head is a body's (`bvh_import`)
 
 
 def _descendants() -> list[list[int]]:
