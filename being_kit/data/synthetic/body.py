@@ -4,7 +4,8 @@ Rotations: the anatomical rotation vectors of a `Clip` become local rotation mat
 the root's global orientation, every other joint's is relative to its parent). Forward kinematics runs on
 `skeleton.REST_OFFSETS`, the bone lengths of HumanML3D's skeleton along the directions of a real standing body (hips
 below the pelvis, the spine's curve, collars up and out of the chest, the head above and ahead of the neck), so
-"zero" is a natural stance and every bone length is exact; one constant base correction pitches the feet toes-down.
+"zero" is a natural stance and every bone length is exact; constant base corrections pitch the feet toes-down and
+lean the legs back from the hips (`pose.STANCE_LEAN`: the weight over the middle of the feet).
 
 Grounding: the root height puts the lowest contact joint (pelvis, knees, ankles, toes) on the floor at every frame,
 plus the clip's `lift` in flight. The root's floor position is integrated from the planted joint: between two frames
@@ -18,7 +19,7 @@ import numpy as np
 from ...motion.kinematics import forward_kinematics
 from ...motion.rotations import axis_angle_to_matrix, yaw_matrix
 from ...motion.skeleton import NUM_JOINTS, PARENTS
-from .pose import FOOT_PITCH_REST, Clip, J
+from .pose import FOOT_PITCH_REST, STANCE_LEAN, Clip, J
 
 CONTACT_JOINTS = np.array([J[n] for n in ("pelvis", "left_knee", "right_knee", "left_ankle", "right_ankle",
                                            "left_foot", "right_foot")])
@@ -46,10 +47,14 @@ def _sticky_argmin(heights: np.ndarray, tolerance: float, rise: float = RISE) ->
 
 
 def _base_corrections() -> np.ndarray:
-    """(22, 3, 3) constant rotation per joint on top of the neutral rest skeleton: the feet pitched toes-down."""
+    """(22, 3, 3) constant rotation per joint on top of the neutral rest skeleton: thigh and shin leaned back by
+    STANCE_LEAN (a correction is not inherited: the knee's repeats the hip's so the shin leans too), the feet
+    pitched toes-down against the floor, not the shin."""
     aa = np.zeros((NUM_JOINTS, 3))
-    aa[J["left_ankle"]] = (FOOT_PITCH_REST, 0, 0)
-    aa[J["right_ankle"]] = (FOOT_PITCH_REST, 0, 0)
+    for side in ("left", "right"):
+        aa[J[f"{side}_hip"]] = (STANCE_LEAN, 0, 0)
+        aa[J[f"{side}_knee"]] = (STANCE_LEAN, 0, 0)
+        aa[J[f"{side}_ankle"]] = (FOOT_PITCH_REST, 0, 0)
     return axis_angle_to_matrix(aa)
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...motion.skeleton import FPS
-from .pose import (DEG, FOOT, FOOT_PITCH_REST, SHIN, THIGH, Clip, band_limited, bump, envelope, hold, leg_ik,
-                   smoothstep, times)
+from .pose import (DEG, FOOT, FOOT_PITCH_REST, SHIN, STANCE_SET_BACK, THIGH, Clip, band_limited, bump, envelope,
+                   hold, leg_ik, smoothstep, times)
 
 TAU = 2 * np.pi
 WINDING_PROBABILITY = 0.75  # walks, jogs, runs and backward walks whose path bends left and right (`winding_yaw`)
@@ -83,6 +83,8 @@ def gait(clip: Clip, phase: np.ndarray, stride: float, duty: float, clearance: f
     legs keep their line)."""
     plans = {side: foot_plan(np.mod(phase + shift, 1.0), duty, stride, clearance, roll, strike)
              for side, shift in (("left", 0.0), ("right", 0.5))}
+    # the stance sweeps about where a standing body's ankles are, behind the hips (real walkers: median 3-5 cm)
+    plans = {side: (z - STANCE_SET_BACK, *rest) for side, (z, *rest) in plans.items()}
     reach = 0.99 * (THIGH + SHIN)
     pelvis = np.minimum(*[np.sqrt(np.maximum(reach**2 - z**2, 0.0)) + slack for z, _, _, slack, _ in plans.values()])
     pelvis = np.minimum(pelvis, reach)
@@ -222,7 +224,7 @@ def side_step(rng, frames: int) -> Clip:
     for side in rel:
         drop = pelvis - 0.07 * lift[side]
         clip.add(f"{side}_hip", "z", np.arctan2(rel[side], drop))
-        leg_ik(clip, side, np.zeros(frames), -np.hypot(rel[side], drop), FOOT_PITCH_REST)
+        leg_ik(clip, side, np.full(frames, -STANCE_SET_BACK), -np.hypot(rel[side], drop), FOOT_PITCH_REST)
     clip.add("left_shoulder", "z", go * 8 * DEG).add("right_shoulder", "z", -go * 8 * DEG)
     clip.params["steps"] = int(halves)
     return clip

@@ -28,6 +28,12 @@ LEG = {s: (float(BONE_LENGTHS[J[f"{s}_knee"]]), float(BONE_LENGTHS[J[f"{s}_ankle
 # (up, forward) metres of each hip joint from the pelvis joint in the neutral rest skeleton (it sits below the pelvis)
 HIP_OFFSET = {s: (float(REST_OFFSETS[J[f"{s}_hip"], 1]), float(REST_OFFSETS[J[f"{s}_hip"], 2])) for s in ("left", "right")}
 FOOT_PITCH_REST = 25 * DEG  # toes below the ankle at rest, as in real capture (ankle ~6 cm above the floor)
+# A body stands with its weight over the middle of its feet, so the ankles sit behind the pelvis joint: HumanML3D's
+# Mean.npy puts them 4.5 cm behind (root-relative features), real standing takes 6-9 cm (LaFAN1, Rigify), the
+# HumanML3D fixtures' walking frames 2-5 cm; straight legs hanging from the hips put them 1 cm behind. The rest
+# pose's legs lean back this much from the hips (`body` rotates the whole leg; feet stay pitched FOOT_PITCH_REST).
+STANCE_LEAN = 3.5 * DEG
+STANCE_SET_BACK = (THIGH + SHIN) * float(np.sin(STANCE_LEAN))  # metres the rest pose's ankles sit behind the hips
 _AXIS = {"x": 0, "y": 1, "z": 2}
 _PERM = np.asarray(MIRROR_PERMUTATION)
 
@@ -129,9 +135,11 @@ def leg_ik(clip: Clip, side: str, ankle_z, ankle_y, foot_pitch, pelvis_pitch=0.0
     beta = np.arccos(np.clip((thigh_len**2 + r**2 - shin_len**2) / (2 * thigh_len * r), -1, 1))
     gamma = np.arccos(np.clip((shin_len**2 + r**2 - thigh_len**2) / (2 * shin_len * r), -1, 1))
     thigh, shin = direction - beta, direction + gamma
-    clip.add(f"{side}_hip", "x", thigh - pelvis_pitch)
+    # `body` leans the rest legs back by STANCE_LEAN (hip +lean, foot -lean against the shin): undone here, so the
+    # thigh, shin and foot reach exactly these targets
+    clip.add(f"{side}_hip", "x", thigh - pelvis_pitch - STANCE_LEAN)
     clip.add(f"{side}_knee", "x", shin - thigh)
-    clip.add(f"{side}_ankle", "x", foot_pitch - FOOT_PITCH_REST - shin)
+    clip.add(f"{side}_ankle", "x", foot_pitch - FOOT_PITCH_REST - shin + STANCE_LEAN)
 
 
 def ankle_from_toe(toe_z, toe_y, foot_pitch) -> tuple[np.ndarray, np.ndarray]:

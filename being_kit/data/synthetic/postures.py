@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...motion.skeleton import BONE_LENGTHS
-from .pose import (DEG, FOOT, FOOT_PITCH_REST, HIP_OFFSET, LEG, STAND_HEIGHT, THIGH, Clip, J, ankle_from_toe, bump,
-                   envelope, hold, leg_ik, mirror_clip, smoothstep, times)
+from .pose import (DEG, FOOT, FOOT_PITCH_REST, HIP_OFFSET, LEG, STAND_HEIGHT, STANCE_SET_BACK, THIGH, Clip, J,
+                   ankle_from_toe, bump, envelope, hold, leg_ik, mirror_clip, smoothstep, times)
 
 ANKLE_HEIGHT = FOOT * np.sin(FOOT_PITCH_REST)
 TOE_FORWARD = FOOT * np.cos(FOOT_PITCH_REST)
@@ -24,11 +24,12 @@ def _planted(clip: Clip, pelvis_z, pelvis_y, pitch, left_ankle, right_ankle, lef
     """Both legs by IK: pelvis at (pelvis_z, pelvis_y) and ankles at (z, y) pairs, world sagittal coordinates.
     pelvis_y is the lower hip joint's height: the rest skeleton's left hip sits 1 cm above its right one, and
     reaching both ankles from one hip height left the left foot floating 1 cm (then the anchor on the right foot
-    dragged it as that foot stepped). The right foot is 6 mm longer: its ankle is raised so both toes touch."""
+    dragged it as that foot stepped). The right foot is 6 mm longer: its ankle is raised so both toes touch.
+    Ankles at z = pelvis_z stand where the rest pose's do, STANCE_SET_BACK behind the pelvis."""
     for side, (az, ay), fp in (("left", left_ankle, left_pitch), ("right", right_ankle, right_pitch)):
         hip_y = pelvis_y + HIP_OFFSET[side][0] - LOW_HIP
         toe_level = (FOOT_LENGTH[side] - FOOT) * np.sin(fp)  # targets assume the left foot's length
-        leg_ik(clip, side, np.asarray(az) - pelvis_z, np.asarray(ay) + toe_level - hip_y, fp, pitch)
+        leg_ik(clip, side, np.asarray(az) - pelvis_z - STANCE_SET_BACK, np.asarray(ay) + toe_level - hip_y, fp, pitch)
     clip.add("pelvis", "x", pitch)
 
 
@@ -169,7 +170,7 @@ def _knee_on_floor(pelvis_z, pelvis_y, pitch, side: str) -> tuple[np.ndarray, np
     straight below it where the thigh cannot reach down that far."""
     up, fwd = HIP_OFFSET[side]
     c, s = np.cos(pitch), np.sin(pitch)
-    hip_z = np.asarray(pelvis_z) + up * s + fwd * c - fwd  # as `leg_ik` swings the hip joint with the pitch
+    hip_z = np.asarray(pelvis_z) + STANCE_SET_BACK + up * s + fwd * c - fwd  # as `_planted` and `leg_ik` place it
     hip_y = np.asarray(pelvis_y) - LOW_HIP + up * c - fwd * s
     thigh = LEG[side][0]
     drop = np.minimum(hip_y - KNEE_ON_FLOOR, thigh)
