@@ -28,6 +28,10 @@ class TokenizerConfig(Config):
     ema_decay: float = 0.99
     dead_code_threshold: float = 2.0  # EMA cluster size below which a code is reset to a random encoder output
     commitment_weight: float = 0.02  # T2M-GPT's beta
+    # codes looked up in a smaller space (a projection of the latent; 0 = code_dim) and by cosine similarity: the
+    # factorised, l2-normalised codebook of ViT-VQGAN (Yu et al. 2022), which uses more of its codes
+    vq_codebook_dim: int = 0
+    vq_cosine: bool = False
     # lfq / lfq2d
     lfq_bits: int = 16  # codebook 2 ** lfq_bits (paper: 2^16)
     entropy_weight: float = 0.1
@@ -50,6 +54,8 @@ class TokenizerConfig(Config):
                              f"values per frame, but feature_dim is {self.feature_dim} (known: {REPRESENTATIONS})")
         if self.quantizer == "lfq2d" and self.feature_dim != 263:
             raise ValueError(f"feature_dim: lfq2d maps HumanML3D 263-d features onto joints; got {self.feature_dim}")
+        if not 0 <= int(self.vq_codebook_dim) <= int(self.code_dim):
+            raise ValueError(f"vq_codebook_dim: expected 0 (= code_dim) .. code_dim {self.code_dim}, got {self.vq_codebook_dim}")
         for name in ("feature_dim", "width", "depth", "codebook_size", "code_dim"):
             if int(getattr(self, name)) < 1:
                 raise ValueError(f"{name}: must be a positive integer, got {getattr(self, name)}")

@@ -46,7 +46,8 @@ class Conv1DNet(nn.Module):
         self.decoder = Decoder(latent, cfg.feature_dim, cfg.width, cfg.depth, cfg.down_stages)
         if cfg.quantizer == "vq":
             self.quantizer = VQ(dim=latent, codebook_size=cfg.codebook_size, decay=cfg.ema_decay,
-                                commitment_weight=cfg.commitment_weight, dead_code_threshold=cfg.dead_code_threshold)
+                                commitment_weight=cfg.commitment_weight, dead_code_threshold=cfg.dead_code_threshold,
+                                codebook_dim=cfg.vq_codebook_dim, cosine=cfg.vq_cosine)
         else:
             self.quantizer = LFQuantizer(bits=cfg.lfq_bits, entropy_weight=cfg.entropy_weight,
                                          commitment_weight=cfg.lfq_commitment_weight, diversity_gamma=cfg.diversity_gamma,

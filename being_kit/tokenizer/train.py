@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +54,7 @@ class TrainConfig(Config):
     joint_space: str = "pelvis"  # joint loss on "pelvis"-aligned joints (the pose, as MPJPE scores it) or "global" ones
     root_weight: float = 0.0  # x smooth L1 on the integrated root trajectory over the crop (drift of the root velocity)
     heading_weight: float = 0.0  # x smooth L1 on the integrated heading (radians) over the crop; humanml263 only
+    heading_from_step: int = 0  # the heading term starts at this step: the pose first, then the turn it integrates to
     root_feature_weight: float = 1.0  # the root's feature dimensions (turning rate, travel, height) count this many times
     tempo_range: float = 1.0  # > 1: each crop plays at a random speed in [1/r, r] (log-uniform; `motion.tempo`); 1: off
     log_every: int = 10
@@ -82,6 +83,8 @@ class TrainConfig(Config):
         for name in ("vel_weight", "joint_weight", "root_weight", "heading_weight", "root_feature_weight"):
             if not float(getattr(self, name)) >= 0:
                 raise ValueError(f"{name}: must be >= 0 (0 turns the term off), got {getattr(self, name)}")
+        if not 0 <= int(self.heading_from_step) <= self.max_steps:
+            raise ValueError(f"heading_from_step: expected 0 .. max_steps {self.max_steps}, got {self.heading_from_step}")
         if not float(self.tempo_range) >= 1:
             raise ValueError(f"tempo_range: expected >= 1 (1 turns retiming off), got {self.tempo_range}")
         if not 0 <= self.min_lr_ratio <= 1:
@@ -261,11 +264,13 @@ def train_tokenizer(config: TrainConfig) -> TrainResult:
                disable=not (cfg.progress and accelerator.is_main_process))
     model.train()
     stop = cfg.stop_at or cfg.max_steps
+    before_heading = replace(cfg, heading_weight=0.0)
     for step in range(start, stop):
         x, lens = sample_batch(shard, normalizer, step, rank, cfg, per_process)
         feats = torch.as_tensor(x, device=accelerator.device)
         lengths = torch.as_tensor(lens, device=accelerator.device)
-        losses = tokenizer_losses(model, feats, lengths, cfg, mean, std, representation=corpus.representation)
+        step_cfg = cfg if step >= cfg.heading_from_step else before_heading
+        losses = tokenizer_losses(model, feats, lengths, step_cfg, mean, std, representation=corpus.representation)
         optimizer.zero_grad(set_to_none=True)
         accelerator.backward(losses["loss"])
         if cfg.grad_clip > 0:

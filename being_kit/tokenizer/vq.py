@@ -19,18 +19,25 @@ class Quantized(NamedTuple):
 class VQ(nn.Module):
     """(b, n, dim) -> Quantized; mask (b, n) bool keeps padding out of the codebook statistics."""
 
-    def __init__(self, *, dim: int, codebook_size: int, decay: float, commitment_weight: float, dead_code_threshold: float):
+    def __init__(self, *, dim: int, codebook_size: int, decay: float, commitment_weight: float, dead_code_threshold: float,
+                 codebook_dim: int = 0, cosine: bool = False):
         super().__init__()
         from vector_quantize_pytorch import VectorQuantize
 
         self.codebook_size = codebook_size
-        self.vq = VectorQuantize(dim=dim, codebook_size=codebook_size, decay=decay, commitment_weight=commitment_weight,
-                                 threshold_ema_dead_code=dead_code_threshold, kmeans_init=True, kmeans_iters=10)
+        # The projections are ours: the library's own `codebook_dim` compares the projected codes with the unprojected
+        # latent in the masked commitment loss (vector-quantize-pytorch 1.32: a shape error).
+        small = bool(codebook_dim) and codebook_dim != dim
+        self.project_in = nn.Linear(dim, codebook_dim) if small else nn.Identity()
+        self.project_out = nn.Linear(codebook_dim, dim) if small else nn.Identity()
+        self.vq = VectorQuantize(dim=codebook_dim if small else dim, codebook_size=codebook_size, decay=decay,
+                                 commitment_weight=commitment_weight, threshold_ema_dead_code=dead_code_threshold,
+                                 kmeans_init=True, kmeans_iters=10, use_cosine_sim=cosine)
 
     def forward(self, z: torch.Tensor, mask: torch.Tensor | None = None) -> Quantized:
-        quantized, codes, loss = self.vq(z, mask=mask)
-        return Quantized(quantized, codes.long(), loss.sum())
+        quantized, codes, loss = self.vq(self.project_in(z), mask=mask)
+        return Quantized(self.project_out(quantized), codes.long(), loss.sum())
 
     def dequantize(self, codes: torch.Tensor) -> torch.Tensor:
         """(b, n) int -> (b, n, dim) codebook vectors."""
-        return self.vq.get_output_from_indices(codes.long())
+        return self.project_out(self.vq.get_output_from_indices(codes.long()))

@@ -22,8 +22,10 @@ def small(q: str, **kw) -> MotionTokenizer:
     return model.eval()
 
 
-@pytest.fixture(scope="module", params=QUANTIZERS)
+@pytest.fixture(scope="module", params=QUANTIZERS + ["vq_factorised"])
 def tok(request):
+    if request.param == "vq_factorised":  # ViT-VQGAN's codebook: looked up in 4 of the latent's 8 dims, by cosine
+        return small("vq", vq_codebook_dim=4, vq_cosine=True)
     return small(request.param)
 
 
@@ -152,6 +154,7 @@ def test_load_errors_name_the_file(tmp_path):
     ({"lfq_bits": 0}, "lfq_bits"),
     ({"down_stages": 0}, "down_stages"),
     ({"width": 0}, "width"),
+    ({"vq_codebook_dim": 513}, "vq_codebook_dim"),
 ])
 def test_config_validation(kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -229,6 +232,13 @@ def test_training_forward_gives_gradients_for_every_quantizer():
         grads = [p.grad for p in tok.net.encoder.parameters()]
         assert all(g is not None and torch.isfinite(g).all() for g in grads), q
         assert out.mask.sum(1).tolist() == [16, 8]
+
+
+def test_a_factorised_codebook_is_looked_up_in_its_own_space():
+    tok = small("vq", vq_codebook_dim=4, vq_cosine=True)
+    codebook = tok.net.quantizer.vq.codebook
+    assert codebook.shape[-1] == 4 and torch.allclose(codebook.norm(dim=-1), torch.ones(()), atol=1e-4)
+    assert tok.net.quantizer.dequantize(torch.arange(5)[None]).shape == (1, 5, 8)
 
 
 @pytest.mark.skipif(not (FIXTURES / "new_joint_vecs").is_dir(), reason="../shared/fixtures/humanml3d absent")

@@ -349,6 +349,16 @@ def test_heading_term_sees_a_turn_the_pose_terms_barely_price(corpus_dir, tmp_pa
         tokenizer_losses(tok, feats, lengths, cfg, tok.mean, tok.std, representation="smpl_d135")
 
 
+def test_the_heading_term_can_start_late(corpus_dir, tmp_path):
+    """`heading_from_step`: the pose alone first; the logged heading figure appears from that step on."""
+    train_tokenizer(config(corpus_dir, tmp_path, heading_weight=1.0, heading_from_step=4))
+    rows = [r for r in read_log(tmp_path) if r.get("split") == "train"]
+    assert [r["step"] for r in rows if "heading" in r] == [6, 8]
+    assert [r["step"] for r in rows if "heading" not in r] == [2, 4]
+    with pytest.raises(ValueError, match="heading_from_step"):
+        config(corpus_dir, tmp_path, heading_from_step=9)
+
+
 def test_overrides_per_quantizer_and_the_cli_form(corpus_dir, tmp_path):
     from being_kit.tokenizer.train import per_quantizer_overrides, with_overrides
 
