@@ -4,10 +4,13 @@ keeps the codebook in sync across DDP processes.
 """
 from __future__ import annotations
 
+import warnings
 from typing import NamedTuple
 
 import torch
 from torch import nn
+
+from ..viz.quiet import quiet_loguru
 
 
 class Quantized(NamedTuple):
@@ -35,8 +38,23 @@ class VQ(nn.Module):
                                  kmeans_init=True, kmeans_iters=10, use_cosine_sim=cosine)
 
     def forward(self, z: torch.Tensor, mask: torch.Tensor | None = None) -> Quantized:
-        quantized, codes, loss = self.vq(self.project_in(z), mask=mask)
+        if self.training and not bool(self.vq._codebook.initted):
+            self._say_if_kmeans_init_is_short(z, mask)
+            with quiet_loguru():  # the library's own line is coloured for a terminal: raw escape codes in a notebook
+                quantized, codes, loss = self.vq(self.project_in(z), mask=mask)
+        else:
+            quantized, codes, loss = self.vq(self.project_in(z), mask=mask)
         return Quantized(self.project_out(quantized), codes.long(), loss.sum())
+
+    def _say_if_kmeans_init_is_short(self, z: torch.Tensor, mask: torch.Tensor | None) -> None:
+        """The codebook starts as k-means of the first batch's latents: with fewer latents than codes, some codes
+        start as copies (dead-code reset replaces them later). Said once, as a plain warning, by the main process."""
+        n = int(mask.sum()) if mask is not None else z.shape[0] * z.shape[1]
+        main = not torch.distributed.is_initialized() or torch.distributed.get_rank() == 0
+        if n < self.codebook_size and main:
+            warnings.warn(f"vq: the codebook's k-means initialisation sees {n} latent vectors for {self.codebook_size} "
+                          f"codes, so some codes start as duplicates (dead-code reset replaces them as training goes); "
+                          f"batch_size x window / 4 >= codebook_size avoids this", stacklevel=3)
 
     def dequantize(self, codes: torch.Tensor) -> torch.Tensor:
         """(b, n) int -> (b, n, dim) codebook vectors."""

@@ -23,7 +23,7 @@ def quiet_libraries() -> Iterator[None]:
     `LOGURU_PACKAGES` inside the block."""
     with ExitStack() as stack:
         stack.enter_context(_quiet_transformers())
-        stack.enter_context(_quiet_loguru())
+        stack.enter_context(quiet_loguru())
         yield
 
 
@@ -46,7 +46,9 @@ def _quiet_transformers() -> Iterator[None]:
 
 
 @contextmanager
-def _quiet_loguru() -> Iterator[None]:
+def quiet_loguru() -> Iterator[None]:
+    """No loguru lines from `LOGURU_PACKAGES` inside the block (loguru colours them for a terminal, and a notebook
+    keeps the escape codes)."""
     try:
         from loguru import logger
     except ImportError:

@@ -1,5 +1,6 @@
 """MotionTokenizer: shapes, padding independence, LM token round trips, save/load and its errors, for every quantizer."""
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -239,6 +240,30 @@ def test_a_factorised_codebook_is_looked_up_in_its_own_space():
     codebook = tok.net.quantizer.vq.codebook
     assert codebook.shape[-1] == 4 and torch.allclose(codebook.norm(dim=-1), torch.ones(()), atol=1e-4)
     assert tok.net.quantizer.dequantize(torch.arange(5)[None]).shape == (1, 5, 8)
+
+
+@pytest.mark.parametrize("cosine", [False, True])
+def test_a_short_kmeans_start_is_one_plain_warning_and_no_coloured_log_line(cosine):
+    """vector-quantize-pytorch logs a short k-means start through loguru in terminal colours, which an executed
+    notebook keeps as raw escape codes: being-kit says it as a plain warning instead (once, at the first forward)."""
+    from loguru import logger
+
+    torch.manual_seed(0)
+    tok = MotionTokenizer(TokenizerConfig(quantizer="vq", width=16, depth=1, code_dim=8, codebook_size=32,
+                                          vq_cosine=cosine)).train()
+    logged: list[str] = []
+    sink = logger.add(logged.append, level="DEBUG")
+    try:
+        with pytest.warns(UserWarning, match=r"sees 5 latent vectors for 32 codes") as caught:
+            tok(torch.randn(2, 16, 263), torch.tensor([16, 4]))  # 4 + 1 latent steps
+        tok(torch.randn(2, 16, 263), torch.tensor([16, 4]))  # initialised: nothing more
+    finally:
+        logger.remove(sink)
+    assert logged == [] and not any("\x1b" in str(w.message) for w in caught)
+    assert bool(tok.net.quantizer.vq._codebook.initted)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        small("vq")  # 64 latents for 32 codes: silent
 
 
 @pytest.mark.skipif(not (FIXTURES / "new_joint_vecs").is_dir(), reason="../shared/fixtures/humanml3d absent")
