@@ -10,7 +10,8 @@ run sees exactly the batches it would have seen.
 Losses: smooth L1 on normalised features + `vel_weight` x smooth L1 on their frame differences + `joint_weight` x
 smooth L1 on joints recovered from the features (in units of `JOINT_SCALE_M`) + the quantizer's own terms;
 off by default, `root_weight` (the integrated root trajectory) and `heading_weight` (the integrated heading).
-`tempo_range` > 1 plays each crop at a random speed (`motion.tempo`), so the codes learn cadences the corpus lacks.
+`tempo_range` > 1 plays each crop at a random speed (`motion.tempo`), so the codes learn cadences the corpus lacks;
+`turn_augment` > 0 turns each crop at a random rate (`motion.turning`), so they code turning in any pose.
 Checkpoints (`<out_dir>/checkpoints/step_NNNNNNN/`: model, optimizer, scheduler, step, each rank's RNG) are the
 runtime's (`being_kit.training.checkpoint`); a run finding one resumes from the newest that reads.
 """
@@ -32,6 +33,7 @@ from .config import TokenizerConfig
 from .model import MotionTokenizer
 
 JOINT_SCALE_M = 0.1  # joint-position loss measured in decimetres, so its size is comparable to the feature loss
+TURN_AUGMENT_HZ = (0.1, 0.5)  # how often the added turning rate changes (real travelling mocap: turns over seconds)
 RESULT_FILE = "train_result.json"
 
 
@@ -57,6 +59,8 @@ class TrainConfig(Config):
     heading_from_step: int = 0  # the heading term starts at this step: the pose first, then the turn it integrates to
     root_feature_weight: float = 1.0  # the root's feature dimensions (turning rate, travel, height) count this many times
     tempo_range: float = 1.0  # > 1: each crop plays at a random speed in [1/r, r] (log-uniform; `motion.tempo`); 1: off
+    turn_augment: float = 0.0  # > 0: each crop also turns at a random rate of RMS up to this, degrees per second
+    #                            (`motion.turning`; slowly varying, `TURN_AUGMENT_HZ`); humanml263 only; 0: off
     log_every: int = 10
     val_every: int = 1000  # also at the end
     val_max_motions: int = 256
@@ -85,6 +89,11 @@ class TrainConfig(Config):
                 raise ValueError(f"{name}: must be >= 0 (0 turns the term off), got {getattr(self, name)}")
         if not 0 <= int(self.heading_from_step) <= self.max_steps:
             raise ValueError(f"heading_from_step: expected 0 .. max_steps {self.max_steps}, got {self.heading_from_step}")
+        if not float(self.turn_augment) >= 0:
+            raise ValueError(f"turn_augment: expected >= 0 degrees per second (0 turns it off), got {self.turn_augment}")
+        if self.turn_augment > 0 and self.model.representation != "humanml263":
+            raise ValueError(f"turn_augment: needs humanml263 features (turning rate first), got "
+                             f"{self.model.representation!r}")
         if not float(self.tempo_range) >= 1:
             raise ValueError(f"tempo_range: expected >= 1 (1 turns retiming off), got {self.tempo_range}")
         if not 0 <= self.min_lr_ratio <= 1:
@@ -109,28 +118,44 @@ def sample_batch(shard, normalizer, step: int, rank: int, cfg: TrainConfig, per_
     picks = rng.integers(0, len(shard), per_process)
     x = np.zeros((per_process, cfg.window, shard.feature_dim), np.float32)
     lens = np.zeros(per_process, np.int64)
+    frames = cfg.window + 2 if cfg.turn_augment > 0 else cfg.window  # turning drops two rows (`add_turning`)
     for k, i in enumerate(picks):
         n = int(lengths[i])
         if cfg.tempo_range > 1:
-            crop = _retimed_crop(shard.motion(int(i)), rng, cfg, shard.representation)
+            crop = _retimed_crop(shard.motion(int(i)), rng, cfg, shard.representation, frames)
         else:
-            start = int(rng.integers(0, n - cfg.window + 1)) if n > cfg.window else 0
-            crop = shard.motion(int(i))[start : start + cfg.window]
+            start = int(rng.integers(0, n - frames + 1)) if n > frames else 0
+            crop = shard.motion(int(i))[start : start + frames]
+        if cfg.turn_augment > 0 and len(crop) >= 3:
+            crop = _turned(crop, rng, cfg.turn_augment)
         x[k, : len(crop)] = normalizer.normalize(crop)
         lens[k] = len(crop)
     return x, lens
 
 
-def _retimed_crop(motion: np.ndarray, rng: np.random.Generator, cfg: TrainConfig, representation: str) -> np.ndarray:
-    """A crop of at most `cfg.window` frames of `motion` played at a random speed in [1/tempo_range, tempo_range]:
+def _retimed_crop(motion: np.ndarray, rng: np.random.Generator, cfg: TrainConfig, representation: str,
+                  frames: int) -> np.ndarray:
+    """A crop of at most `frames` frames of `motion` played at a random speed in [1/tempo_range, tempo_range]:
     the synthetic corpus steps and gestures at the generator's few cadences, real people at many."""
     from ..motion.tempo import retime, retimed_length
 
     factor = float(np.exp(rng.uniform(-np.log(cfg.tempo_range), np.log(cfg.tempo_range))))
-    need = int(np.ceil((cfg.window - 1) * factor)) + 1  # source frames that play as one window
+    need = int(np.ceil((frames - 1) * factor)) + 1  # source frames that play as one crop
     start = int(rng.integers(0, len(motion) - need + 1)) if len(motion) > need else 0
     source = motion[start : start + need]
-    return retime(source, factor, representation, frames=min(cfg.window, retimed_length(len(source), factor)))
+    return retime(source, factor, representation, frames=min(frames, retimed_length(len(source), factor)))
+
+
+def _turned(crop: np.ndarray, rng: np.random.Generator, max_rms_deg_s: float) -> np.ndarray:
+    """`crop` (t, 263) turning more at a slowly varying random rate of RMS uniform in [0, max_rms_deg_s] degrees per
+    second: (t - 2, 263). The corpus turns in a few families and poses, real people in any."""
+    from ..data.synthetic.pose import band_limited
+    from ..motion.skeleton import FPS
+    from ..motion.turning import add_turning
+
+    t = np.arange(len(crop)) / FPS
+    rate = np.radians(rng.uniform(0, max_rms_deg_s)) * band_limited(rng, t, 1, TURN_AUGMENT_HZ)[:, 0]
+    return add_turning(crop, np.cumsum(rate) / FPS)
 
 
 def tokenizer_losses(model, feats: torch.Tensor, lengths: torch.Tensor, cfg: TrainConfig, mean: torch.Tensor,

@@ -422,3 +422,32 @@ def test_tempo_range_plays_each_crop_at_its_own_speed(corpus_dir, tmp_path):
     result = train_tokenizer(config(corpus_dir, tmp_path / "tempo", tempo_range=1.5, max_steps=4, val_every=4,
                                     checkpoint_every=4))
     assert result.steps == 4 and np.isfinite(result.final_train["loss"])
+
+
+def test_turn_augment_turns_each_crop_at_its_own_rate(corpus_dir, tmp_path):
+    """turn_augment a: each crop also turns at a slowly varying random rate of RMS up to a degrees per second
+    (`motion.turning`); the same step draws the same batch, crops keep the window's length, 0 leaves them as they were."""
+    from being_kit.data import Corpus
+    from being_kit.motion import Normalizer
+    from being_kit.tokenizer.train import sample_batch
+
+    shard, norm = Corpus.open(corpus_dir).split("train"), Normalizer(np.zeros(263), np.ones(263))
+    plain_cfg = config(corpus_dir, tmp_path, window=32)
+    turned_cfg = config(corpus_dir, tmp_path, window=32, turn_augment=90.0)
+    plain, plain_lens = sample_batch(shard, norm, 3, 0, plain_cfg, 16)
+    turned, lens = sample_batch(shard, norm, 3, 0, turned_cfg, 16)
+    again, _ = sample_batch(shard, norm, 3, 0, turned_cfg, 16)
+    assert np.array_equal(turned, again)
+    picked = np.asarray(shard.lengths)[np.random.default_rng([0, 0, 3]).integers(0, len(shard), 16)]
+    assert (lens == np.minimum(picked - 2, 32)).all()  # two rows fewer than the motion, at most the window
+    rate = lambda x, n: np.concatenate([np.degrees(2 * x[k, : n[k], 0]) * 20 for k in range(len(x))])  # noqa: E731
+    spread, spread_plain = rate(turned, lens).std(), rate(plain, plain_lens).std()
+    assert spread > 1.5 * spread_plain and np.abs(rate(turned, lens)).max() < 400  # turning, at a person's rates
+    with pytest.raises(ValueError, match="turn_augment"):
+        config(corpus_dir, tmp_path, turn_augment=-1.0)
+    with pytest.raises(ValueError, match="turn_augment: needs humanml263"):
+        TrainConfig(corpus_path="c", out_dir="o", model=TokenizerConfig(representation="smpl_d135", feature_dim=135),
+                    turn_augment=30.0)
+    result = train_tokenizer(config(corpus_dir, tmp_path / "turn", turn_augment=45.0, max_steps=4, val_every=4,
+                                    checkpoint_every=4))
+    assert result.steps == 4 and np.isfinite(result.final_train["loss"])
