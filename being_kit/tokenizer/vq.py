@@ -38,8 +38,9 @@ class VQ(nn.Module):
                                  kmeans_init=True, kmeans_iters=10, use_cosine_sim=cosine)
 
     def forward(self, z: torch.Tensor, mask: torch.Tensor | None = None) -> Quantized:
-        if self.training and not bool(self.vq._codebook.initted):
-            self._say_if_kmeans_init_is_short(z, mask)
+        if not bool(self.vq._codebook.initted):  # the first forward, in training or not, starts the codebook
+            if self.training:
+                self._say_if_kmeans_init_is_short(z, mask)
             with quiet_loguru():  # the library's own line is coloured for a terminal: raw escape codes in a notebook
                 quantized, codes, loss = self.vq(self.project_in(z), mask=mask)
         else:

@@ -291,7 +291,7 @@ class TokenizerInspector(_Dashboard):
         record = self.corpus[index]
         self.record = record
         self.features = np.asarray(record.motion, np.float32)
-        with quiet_libraries():  # a fresh VQ codebook logs its k-means start at the first motion
+        with quiet_libraries():  # nothing a library logs goes under the widgets (a fresh VQ codebook starts quietly)
             self.codes = encode_motion(self.tokenizer, self.features)
             self.recon = decode_codes(self.tokenizer, self.codes)
         self.edited_codes = self.codes.copy()

@@ -264,6 +264,13 @@ def test_a_short_kmeans_start_is_one_plain_warning_and_no_coloured_log_line(cosi
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         small("vq")  # 64 latents for 32 codes: silent
+    fresh = MotionTokenizer(TokenizerConfig(quantizer="vq", width=16, depth=1, code_dim=8, codebook_size=32))
+    sink = logger.add(logged.append, level="DEBUG")
+    try:  # an untrained tokenizer's first encode starts the codebook too (the inspector's demo): quietly
+        fresh.encode(torch.randn(1, 16, 263))
+    finally:
+        logger.remove(sink)
+    assert logged == [] and bool(fresh.net.quantizer.vq._codebook.initted)
 
 
 @pytest.mark.skipif(not (FIXTURES / "new_joint_vecs").is_dir(), reason="../shared/fixtures/humanml3d absent")
