@@ -10,7 +10,7 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
-from ..viz.quiet import quiet_loguru
+from ..quiet import quiet_loguru
 
 
 class Quantized(NamedTuple):

@@ -14,7 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..motion.skeleton import FPS
-from .quiet import quiet_libraries
+from ..quiet import quiet_libraries
 
 
 # ---- data ---------------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Keep library chatter out of a dashboard: transformers' and huggingface_hub's progress bars and warnings, and
-vector-quantize-pytorch's log lines.
+"""Keep library chatter out of dashboards and executed notebooks: transformers' and huggingface_hub's progress bars
+and warnings, and vector-quantize-pytorch's log lines (loguru colours them for a terminal; `tokenizer.vq` quiets the
+codebook's start with `quiet_loguru`). A root module, so every layer may use it.
 
 Loading a model prints "Loading weights: 100%|...|" bars (transformers 5 draws one for every `from_pretrained`, the
 language model's and the MiniLM sentence encoder's), a VQ codebook's first forward logs its k-means initialisation
