@@ -159,6 +159,17 @@ def _run_figures(run: Path, corpus, real, classifier_steps: int, classify_real_c
             rows[-1].update({f"real_mpjpe_mm_{key}": g.mpjpe_mm, f"ratio_{key}": g.mpjpe_mm / s.mpjpe_mm,
                              f"real_heading_aligned_mm_{key}": g.mpjpe_heading_aligned_mm,
                              f"real_seconds_{key}": float(sum(group.lengths)) / group.fps})
+    for row in rows:  # vq's codes are points of its latent: how much of the error is the codebook's
+        if row["tokenizer"] == "vq":
+            tok = MotionTokenizer.from_pretrained(run / "tokenizer" / "vq")
+            s = evaluate_reconstruction(tok, corpus, "test", lookup=False)
+            r = evaluate_reconstruction(tok, pieces, None, batch_size=1, lookup=False)
+            row.update({"no_lookup_synthetic_mpjpe_mm": s.mpjpe_mm, "no_lookup_real_mpjpe_mm": r.mpjpe_mm,
+                        "no_lookup_ratio": r.mpjpe_mm / s.mpjpe_mm,
+                        "no_lookup_real_heading_aligned_mm": r.mpjpe_heading_aligned_mm})
+            print(f"vq decoded without the codebook lookup (the conv nets alone): synthetic {s.mpjpe_mm:.1f}, real "
+                  f"{r.mpjpe_mm:.1f} mm ({r.mpjpe_mm / s.mpjpe_mm:.2f}x; heading-aligned {s.mpjpe_heading_aligned_mm:.1f}"
+                  f" / {r.mpjpe_heading_aligned_mm:.1f}; heading {s.heading_error_deg:.1f} / {r.heading_error_deg:.1f})")
     print("turn-rate gain (slope of the decoded root turning rate on the true one; 1 = faithful, below: the heading "
           "lags), synthetic / real: " + ", ".join(f"{row['tokenizer']} {row['synthetic_turn_rate_gain']:.2f} / "
                                                   f"{row['real_turn_rate_gain']:.2f}" for row in rows))

@@ -60,10 +60,11 @@ def turn_to_match(joints: torch.Tensor, target: torch.Tensor) -> tuple[torch.Ten
 
 
 def evaluate_reconstruction(tokenizer: MotionTokenizer, corpus, split: str | None = "test", *, batch_size: int = 32,
-                            max_motions: int | None = None) -> ReconstructionMetrics:
+                            max_motions: int | None = None, lookup: bool = True) -> ReconstructionMetrics:
     """Encode + decode every motion of `corpus.split(split)` (all of `corpus` when split is None; at most
     `max_motions`, the first ones) and compare. The corpus holds raw features; the tokenizer's own normaliser applies;
-    joints are read in the corpus's representation.
+    joints are read in the corpus's representation. lookup=False (vq only): decode the latent without the codebook
+    lookup (`MotionTokenizer.reconstruct_without_lookup`; codebook usage and perplexity are then NaN).
     """
     from ..motion.convert import to_joints_torch
 
@@ -94,10 +95,13 @@ def evaluate_reconstruction(tokenizer: MotionTokenizer, corpus, split: str | Non
             x[k, : len(r)] = norm.normalize(r)
         lens = torch.as_tensor([len(r) for r in raws], device=device)
         feats = torch.as_tensor(x, device=device)
-        codes = tokenizer.encode(feats, lens)
-        recon = tokenizer.decode(codes)
-        valid = codes[..., 0] >= 0
-        hist += np.bincount(codes[valid].reshape(-1).cpu().numpy(), minlength=tokenizer.codebook_size)
+        if lookup:
+            codes = tokenizer.encode(feats, lens)
+            recon = tokenizer.decode(codes)
+            valid = codes[..., 0] >= 0
+            hist += np.bincount(codes[valid].reshape(-1).cpu().numpy(), minlength=tokenizer.codebook_size)
+        else:
+            recon = tokenizer.reconstruct_without_lookup(feats, lens)
         tn = recon.shape[1]
         mask = tokenizer.frame_mask(lens, len(raws), t, device)  # (b, tn)
         gt = feats[:, :tn]
@@ -134,8 +138,8 @@ def evaluate_reconstruction(tokenizer: MotionTokenizer, corpus, split: str | Non
         mpjpe_heading_aligned_mm=1000.0 * pose_sum / frames,
         heading_error_deg=float(np.degrees(yaw_sum / frames)),
         accel_error_mm=1000.0 * acc_sum / max(acc_frames, 1),
-        codebook_usage=float((hist > 0).sum() / tokenizer.codebook_size),
-        perplexity=float(np.exp(-(nz * np.log(nz)).sum())),
+        codebook_usage=float((hist > 0).sum() / tokenizer.codebook_size) if lookup else float("nan"),
+        perplexity=float(np.exp(-(nz * np.log(nz)).sum())) if lookup else float("nan"),
         feature_l1=l1_sum / frames,
         num_motions=motions,
         num_frames=frames,

@@ -65,6 +65,10 @@ class Conv1DNet(nn.Module):
     def dequantize(self, codes: torch.Tensor) -> torch.Tensor:
         return self.quantizer.dequantize(codes[:, :, 0])[:, :, None]
 
+    def unquantized(self, z: torch.Tensor) -> torch.Tensor:
+        """vq only (`MotionTokenizer.reconstruct_without_lookup` checks): the latent with no codebook lookup."""
+        return self.quantizer.unquantized(z[:, :, 0])[:, :, None]
+
     def decode_latent(self, zq: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         return self.decoder(zq[:, :, 0].transpose(1, 2), mask[:, None, :].to(zq.dtype)).transpose(1, 2)
 
@@ -179,6 +183,25 @@ class MotionTokenizer(nn.Module):
             mask = self.frame_mask(lengths, feats.shape[0], feats.shape[1], feats.device)
             z, step_mask = self.net.encode_latent(feats[:, : mask.shape[1]] * mask[..., None], mask)
             return self.net.quantize(z, step_mask).codes.masked_fill(~step_mask[..., None], -1)
+        finally:
+            self.train(was_training)
+
+    @torch.no_grad()
+    def reconstruct_without_lookup(self, feats: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
+        """feats (b, t, d) normalised -> (b, t', d) decoded from the latent with no codebook lookup (vq only): what an
+        unlimited codebook would give, so it splits a reconstruction error between the codebook and the conv nets."""
+        if self.quantizer != "vq":  # LFQ's codes are signs: its latent between them means nothing
+            raise ValueError(f"reconstruct_without_lookup: only vq's codes are points of its latent space; "
+                             f"{self.quantizer} has no such reading")
+        feats = torch.as_tensor(feats)
+        self.check_features(feats, finite=True)
+        was_training = self.training
+        self.eval()
+        try:
+            mask = self.frame_mask(lengths, feats.shape[0], feats.shape[1], feats.device)
+            z, step_mask = self.net.encode_latent(feats[:, : mask.shape[1]] * mask[..., None], mask)
+            zq = self.net.unquantized(z) * step_mask[..., None, None]
+            return self.net.decode_latent(zq, step_mask)
         finally:
             self.train(was_training)
 

@@ -28,6 +28,7 @@ class VQ(nn.Module):
         from vector_quantize_pytorch import VectorQuantize
 
         self.codebook_size = codebook_size
+        self.cosine = cosine
         # The projections are ours: the library's own `codebook_dim` compares the projected codes with the unprojected
         # latent in the masked commitment loss (vector-quantize-pytorch 1.32: a shape error).
         small = bool(codebook_dim) and codebook_dim != dim
@@ -56,6 +57,12 @@ class VQ(nn.Module):
             warnings.warn(f"vq: the codebook's k-means initialisation sees {n} latent vectors for {self.codebook_size} "
                           f"codes, so some codes start as duplicates (dead-code reset replaces them as training goes); "
                           f"batch_size x window / 4 >= codebook_size avoids this", stacklevel=3)
+
+    def unquantized(self, z: torch.Tensor) -> torch.Tensor:
+        """(b, n, dim) -> what the decoder would get from a codebook with a code at every point: the latent through
+        the lookup space (l2-normalised there for a cosine codebook), without snapping to a code."""
+        x = self.project_in(z)
+        return self.project_out(torch.nn.functional.normalize(x, dim=-1) if self.cosine else x)
 
     def dequantize(self, codes: torch.Tensor) -> torch.Tensor:
         """(b, n) int -> (b, n, dim) codebook vectors."""

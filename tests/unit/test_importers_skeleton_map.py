@@ -344,6 +344,9 @@ def test_bench_real_with_a_run_measures_its_tokenizers_and_classifier(tmp_path, 
         assert np.isfinite(row[k]) and row[k] > 0, k
     # turning each frame to its best match can only lower the error, and the turn is a real angle
     assert row["real_heading_aligned_mm"] <= row["real_mpjpe_mm"] + 1e-6
+    # vq decoded without its codebook lookup, beside: the conv nets' share of the error
+    assert "without the codebook lookup" in out and row["no_lookup_real_mpjpe_mm"] > 0
+    assert row["no_lookup_ratio"] == pytest.approx(row["no_lookup_real_mpjpe_mm"] / row["no_lookup_synthetic_mpjpe_mm"])
     assert 0 <= row["real_heading_error_deg"] <= 180
     # the shipped clips hold pieces that stay in place and one that travels: each group measured on its own
     assert row["real_seconds_in_place"] > 0 and row["real_seconds_moving"] > 0

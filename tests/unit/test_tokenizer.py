@@ -242,6 +242,35 @@ def test_a_factorised_codebook_is_looked_up_in_its_own_space():
     assert tok.net.quantizer.dequantize(torch.arange(5)[None]).shape == (1, 5, 8)
 
 
+def test_reconstruction_without_the_lookup(tok):
+    """vq only: the latent decoded as it is (an unlimited codebook); where every latent already is a code it is
+    exactly the coded reconstruction, and padding stays zero. LFQ's latent between its sign codes means nothing."""
+    x, lengths = torch.randn(2, 24, 263), torch.tensor([24, 12])
+    if tok.quantizer != "vq":
+        with pytest.raises(ValueError, match="only vq's codes"):
+            tok.reconstruct_without_lookup(x, lengths)
+        return
+    free = tok.reconstruct_without_lookup(x, lengths)
+    coded = tok.decode(tok.encode(x, lengths))
+    assert free.shape == coded.shape and free[1, 12:].abs().max() == 0
+    assert not torch.allclose(free, coded, atol=1e-4)
+    # put every step's latent into the codebook (as the lookup sees it): the two readings agree
+    vq = tok.net.quantizer
+    mask = tok.frame_mask(lengths, 2, 24, x.device)
+    with torch.no_grad():
+        z, _ = tok.net.encode_latent(x * mask[..., None], mask)
+        looked_up = vq.project_in(z[:, :, 0]).reshape(-1, vq.vq.codebook.shape[-1])
+        if vq.cosine:
+            looked_up = torch.nn.functional.normalize(looked_up, dim=-1)
+        saved = vq.vq._codebook.embed.clone()
+        vq.vq._codebook.embed[0, : len(looked_up)] = looked_up
+    try:
+        torch.testing.assert_close(tok.decode(tok.encode(x, lengths)), free, atol=1e-4, rtol=1e-4)
+    finally:
+        with torch.no_grad():
+            vq.vq._codebook.embed.copy_(saved)
+
+
 @pytest.mark.parametrize("cosine", [False, True])
 def test_a_short_kmeans_start_is_one_plain_warning_and_no_coloured_log_line(cosine):
     """vector-quantize-pytorch logs a short k-means start through loguru in terminal colours, which an executed

@@ -451,3 +451,22 @@ def test_turn_augment_turns_each_crop_at_its_own_rate(corpus_dir, tmp_path):
     result = train_tokenizer(config(corpus_dir, tmp_path / "turn", turn_augment=45.0, max_steps=4, val_every=4,
                                     checkpoint_every=4))
     assert result.steps == 4 and np.isfinite(result.final_train["loss"])
+
+
+def test_evaluate_reconstruction_without_the_lookup(corpus_dir):
+    """lookup=False scores vq's latent decoded as it is (bench real's split of the error between codebook and conv
+    nets): finite MPJPE, no codebook figures; lfq has no such reading and says so."""
+    from being_kit.data import Corpus
+    from being_kit.motion import Normalizer
+
+    corpus, norm = Corpus.open(corpus_dir), Normalizer.load(corpus_dir)
+    torch.manual_seed(0)
+    tok = MotionTokenizer(TokenizerConfig(quantizer="vq", width=16, depth=1, code_dim=8, codebook_size=32),
+                          norm.mean, norm.std).eval()
+    coded = evaluate_reconstruction(tok, corpus, "train", max_motions=6)
+    free = evaluate_reconstruction(tok, corpus, "train", max_motions=6, lookup=False)
+    assert np.isfinite(free.mpjpe_mm) and free.mpjpe_mm != coded.mpjpe_mm
+    assert np.isnan(free.codebook_usage) and np.isnan(free.perplexity) and coded.codebook_usage > 0
+    lfq = MotionTokenizer(TokenizerConfig(quantizer="lfq", width=16, depth=1, lfq_bits=6), norm.mean, norm.std).eval()
+    with pytest.raises(ValueError, match="only vq's codes"):
+        evaluate_reconstruction(lfq, corpus, "train", max_motions=2, lookup=False)
