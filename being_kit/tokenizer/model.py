@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 import numpy as np
 import torch
@@ -175,16 +176,9 @@ class MotionTokenizer(nn.Module):
     def encode(self, feats: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
         """feats (b, t, d) normalised, lengths (b,) frames -> codes (b, t // downsample, tokens_per_step) int64,
         -1 past each motion's length. Never updates the codebook (runs in eval mode)."""
-        feats = torch.as_tensor(feats)
-        self.check_features(feats, finite=True)
-        was_training = self.training
-        self.eval()
-        try:
-            mask = self.frame_mask(lengths, feats.shape[0], feats.shape[1], feats.device)
-            z, step_mask = self.net.encode_latent(feats[:, : mask.shape[1]] * mask[..., None], mask)
+        z, step_mask = self._latent(feats, lengths)
+        with self._evaluating():
             return self.net.quantize(z, step_mask).codes.masked_fill(~step_mask[..., None], -1)
-        finally:
-            self.train(was_training)
 
     @torch.no_grad()
     def reconstruct_without_lookup(self, feats: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
@@ -193,15 +187,25 @@ class MotionTokenizer(nn.Module):
         if self.quantizer != "vq":  # LFQ's codes are signs: its latent between them means nothing
             raise ValueError(f"reconstruct_without_lookup: only vq's codes are points of its latent space; "
                              f"{self.quantizer} has no such reading")
+        z, step_mask = self._latent(feats, lengths)
+        with self._evaluating():
+            return self.net.decode_latent(self.net.unquantized(z) * step_mask[..., None, None], step_mask)
+
+    def _latent(self, feats: torch.Tensor, lengths: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
+        """The encoder's latent of checked, normalised feats in eval mode, and its step mask."""
         feats = torch.as_tensor(feats)
         self.check_features(feats, finite=True)
+        mask = self.frame_mask(lengths, feats.shape[0], feats.shape[1], feats.device)
+        with self._evaluating():
+            return self.net.encode_latent(feats[:, : mask.shape[1]] * mask[..., None], mask)
+
+    @contextmanager
+    def _evaluating(self) -> Iterator[None]:
+        """Eval mode inside the block (no codebook update, no dropout), the caller's mode back afterwards."""
         was_training = self.training
         self.eval()
         try:
-            mask = self.frame_mask(lengths, feats.shape[0], feats.shape[1], feats.device)
-            z, step_mask = self.net.encode_latent(feats[:, : mask.shape[1]] * mask[..., None], mask)
-            zq = self.net.unquantized(z) * step_mask[..., None, None]
-            return self.net.decode_latent(zq, step_mask)
+            yield
         finally:
             self.train(was_training)
 
@@ -222,13 +226,9 @@ class MotionTokenizer(nn.Module):
         if (codes < -1).any():
             raise ValueError(f"codes: -1 is the only negative value (padding), got min {int(codes.min())}")
         step_mask = (codes >= 0).all(dim=2)
-        was_training = self.training
-        self.eval()
-        try:
+        with self._evaluating():
             zq = self.net.dequantize(codes.clamp(min=0)) * step_mask[..., None, None]
             return self.net.decode_latent(zq, step_mask)
-        finally:
-            self.train(was_training)
 
     # ---- language-model tokens ---------------------------------------------------------------------------------
     def codes_to_tokens(self, codes):
