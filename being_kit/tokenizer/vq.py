@@ -5,6 +5,7 @@ keeps the codebook in sync across DDP processes.
 from __future__ import annotations
 
 import warnings
+from contextlib import nullcontext
 from typing import NamedTuple
 
 import torch
@@ -39,12 +40,11 @@ class VQ(nn.Module):
                                  kmeans_init=True, kmeans_iters=10, use_cosine_sim=cosine)
 
     def forward(self, z: torch.Tensor, mask: torch.Tensor | None = None) -> Quantized:
-        if not bool(self.vq._codebook.initted):  # the first forward, in training or not, starts the codebook
-            if self.training:
-                self._say_if_kmeans_init_is_short(z, mask)
-            with quiet_loguru():  # the library's own line is coloured for a terminal: raw escape codes in a notebook
-                quantized, codes, loss = self.vq(self.project_in(z), mask=mask)
-        else:
+        first = not bool(self.vq._codebook.initted)  # the first forward, in training or not, starts the codebook
+        if first and self.training:
+            self._say_if_kmeans_init_is_short(z, mask)
+        # the library logs that start in terminal colours: raw escape codes in a notebook
+        with quiet_loguru() if first else nullcontext():
             quantized, codes, loss = self.vq(self.project_in(z), mask=mask)
         return Quantized(self.project_out(quantized), codes.long(), loss.sum())
 
