@@ -16,6 +16,7 @@ import numpy as np
 from .skeleton import FPS, JOINT_INDEX
 
 CONTACT_HEIGHT = 0.05  # metres above the clip's floor (its 2nd-percentile foot height) that count as touching it
+TRAVEL_SPEED = 0.3  # m/s of the pelvis over the ground from which a frame counts as travelling
 _FEET = [JOINT_INDEX[j] for j in ("left_ankle", "right_ankle", "left_foot", "right_foot")]
 _FLEX = {"knee": ("hip", "knee", "ankle"), "elbow": ("shoulder", "elbow", "wrist")}
 METRICS = {  # name -> (unit, what it is); per frame unless marked per clip
@@ -23,6 +24,7 @@ METRICS = {  # name -> (unit, what it is); per frame unless marked per clip
     "root_speed": ("m/s", "horizontal pelvis speed"),
     "turn_speed": ("deg/s", "how fast the body's facing turns (hips and shoulders, smoothed over 1 s)"),
     "stance_foot_speed": ("m/s", "horizontal speed of the lower foot while it touches the floor (sliding)"),
+    "travel_pelvis_height": ("m", "pelvis height above the floor while travelling (bent-kneed walkers carry it low)"),
     "contact_fraction": ("", "per clip: share of frames with a foot on the floor"),
     "body_extent": ("m", "per clip: mean over joints of the extent of their pelvis-relative, heading-aligned path"),
     "knee_flexion_range": ("deg", "per clip: range of the knee angle, mean of both knees"),
@@ -90,11 +92,13 @@ def motion_dynamics(joints: np.ndarray, fps: float = FPS) -> dict[str, np.ndarra
     touching = feet_y[1:][np.arange(len(lower)), lower] < floor + CONTACT_HEIGHT
     foot_vel = vel[:, _FEET][np.arange(len(lower)), lower]
     local = _heading_aligned(joints)
+    root_speed = np.linalg.norm(vel[:, 0, [0, 2]], axis=-1)
     return {
         "joint_speed": np.linalg.norm(vel, axis=-1).mean(-1),
-        "root_speed": np.linalg.norm(vel[:, 0, [0, 2]], axis=-1),
+        "root_speed": root_speed,
         "turn_speed": facing_turn_speed(joints, fps),
         "stance_foot_speed": np.linalg.norm(foot_vel[touching][:, [0, 2]], axis=-1),
+        "travel_pelvis_height": joints[1:, 0, 1][root_speed >= TRAVEL_SPEED] - floor,
         "contact_fraction": np.array([touching.mean()]),
         "body_extent": np.array([np.linalg.norm(np.ptp(local[:, 1:], axis=0), axis=-1).mean()]),
         "knee_flexion_range": np.array([np.ptp(_flexion(joints, *_FLEX["knee"]))]),

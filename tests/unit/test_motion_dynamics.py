@@ -32,6 +32,20 @@ def test_sliding_body_shows_in_root_and_stance_foot_speed():
     np.testing.assert_allclose(d["stance_foot_speed"], 1.0, atol=1e-9)
 
 
+def test_pelvis_height_is_measured_while_travelling_only():
+    """travel_pelvis_height: the pelvis above the floor in frames that move over the ground (>= 0.3 m/s), so that a
+    walk carried low on bent knees shows beside an upright one, and standing frames do not count."""
+    still = motion_dynamics(standing())
+    assert still["travel_pelvis_height"].size == 0
+    j = standing(41)
+    pelvis = j[0, 0, 1]
+    j[20:] = j[20:] + np.linspace(0, 1, 21)[:, None, None] * [1, 0, 0]  # stands 1 s, then walks 1 m in 1 s
+    j[20:, 0, 1] -= 0.1  # carried 10 cm lower while it travels
+    d = motion_dynamics(j)
+    assert d["travel_pelvis_height"].size == 20
+    np.testing.assert_allclose(d["travel_pelvis_height"], pelvis - 0.1, atol=1e-9)
+
+
 def test_bending_knees_and_elbows_are_measured_in_degrees():
     t = 21
     aa = np.zeros((t, NUM_JOINTS, 3))

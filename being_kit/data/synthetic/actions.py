@@ -53,18 +53,26 @@ FAMILIES: dict[str, Family] = {
     "throw": Family(gestures.throw, (1.8, 3.0)),
 }
 FAMILY_NAMES: tuple[str, ...] = tuple(FAMILIES)
+BENT_KNEE_FAMILIES = ("walk", "walk_circle")  # programs that take `bent_knees` (`locomotion.walk`)
 
 
-def make_action(name: str, rng: np.random.Generator, seconds: float | None = None, side: str | None = None) -> Clip:
+def make_action(name: str, rng: np.random.Generator, seconds: float | None = None, side: str | None = None,
+                bent_knees: float = 0.0) -> Clip:
     """One instance of family `name` lasting `seconds` (drawn from its range when None). side: "left"/"right" to
-    force the side of a sided family (None: random)."""
+    force the side of a sided family (None: random). bent_knees: the share of walks that go bent-kneed
+    (`locomotion.walk`; 0: none, and nothing is drawn for it)."""
+    if not 0 <= bent_knees <= 1:
+        raise ValueError(f"bent_knees: expected a probability in [0, 1], got {bent_knees}")
     if name not in FAMILIES:
         raise ValueError(f"unknown action family {name!r}; expected one of {FAMILY_NAMES}")
     fam = FAMILIES[name]
     if seconds is None:
         seconds = float(rng.uniform(*fam.seconds))
     frames = max(int(round(seconds * FPS)), 20)
-    clip = fam.program(rng, frames)
+    if bent_knees > 0 and name in BENT_KNEE_FAMILIES:
+        clip = fam.program(rng, frames, bent_knees=bent_knees)
+    else:
+        clip = fam.program(rng, frames)
     sided = clip.params.get("side", clip.params.get("direction")) == "left"
     flip = rng.random() < 0.5
     if sided and (side == "right" or (side is None and flip)):

@@ -77,14 +77,16 @@ def _plan(rng: np.random.Generator) -> list[tuple[str, float]]:
     return list(zip(names, seconds.tolist()))
 
 
-def generate_joints(index: int, seed: int = 0, idle_life: bool = True, body_style: bool = True) -> GeneratedMotion:
+def generate_joints(index: int, seed: int = 0, idle_life: bool = True, body_style: bool = True,
+                    bent_knees: float = 0.0) -> GeneratedMotion:
     """Motion `index` of the corpus with `seed`, before feature encoding (see `GeneratedMotion`). idle_life: the
     small seeded sway and breathing of `life.add_idle_life` (off: bodies hold perfectly still between actions, as
     the generator did before 2026-12-03). body_style: one person's posture held throughout (`style.add_body_style`:
     stoop, shoulder height, arm carriage, toe-out; off: every body stands alike, as before 2026-12-04). The captions
-    are the same either way."""
+    are the same either way. bent_knees: the share of walks that go with bent knees and a low pelvis
+    (`locomotion.walk`; 0, the default, leaves every record as it was)."""
     rng = np.random.default_rng([seed, index])
-    clips = [make_action(name, rng, secs) for name, secs in _plan(rng)]
+    clips = [make_action(name, rng, secs, bent_knees=bent_knees) for name, secs in _plan(rng)]
     comp = compose(clips)
     comp.clip.yaw = comp.clip.yaw + rng.uniform(-np.pi, np.pi)  # initial heading: any direction on the floor
     # A slight constant sideways tilt of the pelvis (legs kept vertical), as real bodies have. It also keeps the
@@ -108,11 +110,11 @@ def generate_joints(index: int, seed: int = 0, idle_life: bool = True, body_styl
 
 
 def generate_record(index: int, seed: int = 0, representation: str = "humanml263",
-                    idle_life: bool = True, body_style: bool = True) -> MotionRecord:
+                    idle_life: bool = True, body_style: bool = True, bent_knees: float = 0.0) -> MotionRecord:
     """One corpus record: features in `representation`, captions, parts, segments, split, meta."""
     if representation not in REPRESENTATIONS:
         raise ValueError(f"representation: expected one of {list(REPRESENTATIONS)}, got {representation!r}")
-    g = generate_joints(index, seed, idle_life, body_style)
+    g = generate_joints(index, seed, idle_life, body_style, bent_knees)
     if representation == "humanml263":
         from ...motion.features import features_from_joints
 
@@ -131,14 +133,15 @@ def generate_record(index: int, seed: int = 0, representation: str = "humanml263
     )
 
 
-def _record_job(args: tuple[int, int, str, bool, bool]) -> MotionRecord:
+def _record_job(args: tuple[int, int, str, bool, bool, float]) -> MotionRecord:
     return generate_record(*args)
 
 
 def iter_records(n: int, seed: int = 0, representation: str = "humanml263", num_workers: int = 1,
-                 start: int = 0, idle_life: bool = True, body_style: bool = True) -> Iterator[MotionRecord]:
+                 start: int = 0, idle_life: bool = True, body_style: bool = True,
+                 bent_knees: float = 0.0) -> Iterator[MotionRecord]:
     """Records start..start+n-1 in order; with num_workers > 1 they are made in worker processes."""
-    jobs = ((i, seed, representation, idle_life, body_style) for i in range(start, start + n))
+    jobs = ((i, seed, representation, idle_life, body_style, bent_knees) for i in range(start, start + n))
     if num_workers <= 1:
         yield from map(_record_job, jobs)
         return
@@ -161,12 +164,14 @@ class _Sized:
 
 
 def make_corpus(n: int, seed: int = 0, representation: str = "humanml263", path: str | Path | None = None,
-                num_workers: int = 1, progress: bool = True, idle_life: bool = True, body_style: bool = True):
+                num_workers: int = 1, progress: bool = True, idle_life: bool = True, body_style: bool = True,
+                bent_knees: float = 0.0):
     """The embedded default corpus of `n` synthetic motions (26 action families, 2-10 s, 20 fps, >= 3 captions).
 
     path: write an Arrow corpus there (atomically, with mean/std beside it) and return it opened; None keeps it in
-    memory. num_workers > 1 generates in that many processes (same records, same order). idle_life, body_style:
-    see `generate_joints` (the switches for ablating the livelier corpus and the varied postures).
+    memory. num_workers > 1 generates in that many processes (same records, same order). idle_life, body_style,
+    bent_knees: see `generate_joints` (the switches for ablating the livelier corpus and the varied postures, and the
+    share of bent-kneed walks).
     """
     from ..corpus import Corpus, write_corpus
 
@@ -174,9 +179,12 @@ def make_corpus(n: int, seed: int = 0, representation: str = "humanml263", path:
         raise ValueError(f"n: need at least one motion, got {n}")
     if representation not in REPRESENTATIONS:
         raise ValueError(f"representation: expected one of {list(REPRESENTATIONS)}, got {representation!r}")
-    records = iter_records(n, seed, representation, num_workers, idle_life=idle_life, body_style=body_style)
+    if not 0 <= bent_knees <= 1:
+        raise ValueError(f"bent_knees: expected a probability in [0, 1], got {bent_knees}")
+    records = iter_records(n, seed, representation, num_workers, idle_life=idle_life, body_style=body_style,
+                           bent_knees=bent_knees)
     if path is None:
         return Corpus.from_records(records, representation)
     return write_corpus(_Sized(records, n), path, representation, progress=progress,
                         extra_meta={"generator": "being_kit.data.synthetic", "seed": seed, "idle_life": idle_life,
-                                    "body_style": body_style})
+                                    "body_style": body_style, "bent_knees": bent_knees})
