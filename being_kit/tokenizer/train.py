@@ -35,6 +35,7 @@ from .model import MotionTokenizer
 JOINT_SCALE_M = 0.1  # joint-position loss measured in decimetres, so its size is comparable to the feature loss
 TURN_AUGMENT_HZ = (0.1, 0.5)  # how often the added turning rate changes (real travelling mocap: turns over seconds)
 RESULT_FILE = "train_result.json"
+NOISE_STREAM = 1  # fourth word of the input noise's rng seed, [seed, rank, step, NOISE_STREAM]
 
 
 @dataclass
@@ -61,6 +62,8 @@ class TrainConfig(Config):
     tempo_range: float = 1.0  # > 1: each crop plays at a random speed in [1/r, r] (log-uniform; `motion.tempo`); 1: off
     turn_augment: float = 0.0  # > 0: each crop also turns at a random rate of RMS up to this, degrees per second
     #                            (`motion.turning`; slowly varying, `TURN_AUGMENT_HZ`); humanml263 only; 0: off
+    input_noise: float = 0.0  # > 0: Gaussian noise of this std (normalised units) on the encoder's input only, the
+    #                           losses against the clean crop (a denoising tokenizer; `noisy_inputs`); 0: off
     log_every: int = 10
     val_every: int = 1000  # also at the end
     val_max_motions: int = 256
@@ -94,6 +97,8 @@ class TrainConfig(Config):
         if self.turn_augment > 0 and self.model.representation != "humanml263":
             raise ValueError(f"turn_augment: needs humanml263 features (turning rate first), got "
                              f"{self.model.representation!r}")
+        if not float(self.input_noise) >= 0:
+            raise ValueError(f"input_noise: expected a std >= 0 in normalised units (0 turns it off), got {self.input_noise}")
         if not float(self.tempo_range) >= 1:
             raise ValueError(f"tempo_range: expected >= 1 (1 turns retiming off), got {self.tempo_range}")
         if not 0 <= self.min_lr_ratio <= 1:
@@ -133,6 +138,15 @@ def sample_batch(shard, normalizer, step: int, rank: int, cfg: TrainConfig, per_
     return x, lens
 
 
+def noisy_inputs(x: np.ndarray, lengths: np.ndarray, std: float, rng: np.random.Generator) -> np.ndarray:
+    """`x` (b, t, d) normalised crops plus Gaussian noise of `std` on their valid frames (padding stays zero): the
+    encoder's input when `TrainConfig.input_noise` is on. Real motion lands off the synthetic corpus's feature
+    manifold; an encoder that has only seen clean corpus features maps it to far-off codes."""
+    noise = rng.standard_normal(x.shape, dtype=np.float32) * np.float32(std)
+    noise *= (np.arange(x.shape[1])[None, :] < np.asarray(lengths)[:, None])[..., None]
+    return x + noise
+
+
 def _retimed_crop(motion: np.ndarray, rng: np.random.Generator, cfg: TrainConfig, representation: str,
                   frames: int) -> np.ndarray:
     """A crop of at most `frames` frames of `motion` played at a random speed in [1/tempo_range, tempo_range]:
@@ -159,12 +173,13 @@ def _turned(crop: np.ndarray, rng: np.random.Generator, max_rms_deg_s: float) ->
 
 
 def tokenizer_losses(model, feats: torch.Tensor, lengths: torch.Tensor, cfg: TrainConfig, mean: torch.Tensor,
-                     std: torch.Tensor, *, representation: str) -> dict[str, torch.Tensor]:
+                     std: torch.Tensor, *, representation: str, inputs: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
     """Forward + every loss term; "loss" is the weighted total. feats (b, t, d) normalised, lengths (b,);
-    `representation` is the corpus's (how joints are read from the features for the joint terms)."""
+    `representation` is the corpus's (how joints are read from the features for the joint terms). inputs: what the
+    encoder reads instead of `feats` (`noisy_inputs`); every loss still compares with `feats`."""
     from ..motion.convert import to_joints_torch
 
-    out = model(feats, lengths)
+    out = model(feats if inputs is None else inputs, lengths)
     m = out.mask[..., None].to(feats.dtype)
     w = m if cfg.root_feature_weight == 1.0 else m * _dim_weights(feats, cfg.root_feature_weight, representation)
     gt = feats[:, : out.recon.shape[1]]
@@ -294,8 +309,13 @@ def train_tokenizer(config: TrainConfig) -> TrainResult:
         x, lens = sample_batch(shard, normalizer, step, rank, cfg, per_process)
         feats = torch.as_tensor(x, device=accelerator.device)
         lengths = torch.as_tensor(lens, device=accelerator.device)
+        inputs = None
+        if cfg.input_noise > 0:
+            noisy = noisy_inputs(x, lens, cfg.input_noise, np.random.default_rng([cfg.seed, rank, step, NOISE_STREAM]))
+            inputs = torch.as_tensor(noisy, device=accelerator.device)
         step_cfg = cfg if step >= cfg.heading_from_step else before_heading
-        losses = tokenizer_losses(model, feats, lengths, step_cfg, mean, std, representation=corpus.representation)
+        losses = tokenizer_losses(model, feats, lengths, step_cfg, mean, std, representation=corpus.representation,
+                                  inputs=inputs)
         optimizer.zero_grad(set_to_none=True)
         accelerator.backward(losses["loss"])
         if cfg.grad_clip > 0:

@@ -470,3 +470,34 @@ def test_evaluate_reconstruction_without_the_lookup(corpus_dir):
     lfq = MotionTokenizer(TokenizerConfig(quantizer="lfq", width=16, depth=1, lfq_bits=6), norm.mean, norm.std).eval()
     with pytest.raises(ValueError, match="only vq's codes"):
         evaluate_reconstruction(lfq, corpus, "train", max_motions=2, lookup=False)
+
+
+def test_input_noise_reaches_the_encoder_only(corpus_dir, tmp_path):
+    """input_noise s: the encoder reads each crop plus Gaussian noise of std s on its valid frames (padding stays
+    zero, the same rng draws the same noise), and every loss compares the reconstruction with the clean crop: an
+    echo of the noisy input is priced, an echo of the clean one is not."""
+    from being_kit.data import Corpus
+    from being_kit.motion import Normalizer
+    from being_kit.tokenizer.train import noisy_inputs, sample_batch, tokenizer_losses
+
+    corpus, norm = Corpus.open(corpus_dir), Normalizer.load(corpus_dir)
+    cfg = config(corpus_dir, tmp_path, window=32, input_noise=0.3)
+    x, lens = sample_batch(corpus.split("train"), norm, 0, 0, cfg, 8)
+    lens[0] = 20  # a short crop: its padding must stay zero
+    x[0, 20:] = 0.0
+    noisy = noisy_inputs(x, lens, 0.3, np.random.default_rng(5))
+    assert np.array_equal(noisy, noisy_inputs(x, lens, 0.3, np.random.default_rng(5)))
+    assert np.array_equal(noisy[0, 20:], x[0, 20:])
+    valid = np.arange(x.shape[1])[None, :] < lens[:, None]
+    assert (noisy - x)[valid].std() == pytest.approx(0.3, rel=0.05)
+    tok = _EchoForward(cfg.model, norm.mean, norm.std).eval()
+    feats, lengths = torch.as_tensor(x), torch.as_tensor(lens)
+    clean = tokenizer_losses(tok, feats, lengths, cfg, tok.mean, tok.std, representation="humanml263")
+    priced = tokenizer_losses(tok, feats, lengths, cfg, tok.mean, tok.std, representation="humanml263",
+                              inputs=torch.as_tensor(noisy))
+    assert float(clean["recon"]) < 1e-6 and float(priced["recon"]) > 0.01
+    with pytest.raises(ValueError, match="input_noise"):
+        config(corpus_dir, tmp_path, input_noise=-0.1)
+    result = train_tokenizer(config(corpus_dir, tmp_path / "noise", input_noise=0.2, max_steps=4, val_every=4,
+                                    checkpoint_every=4))
+    assert result.steps == 4 and np.isfinite(result.final_train["loss"])
