@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..motion.dynamics import TRAVEL_SPEED
+
 if TYPE_CHECKING:
     from .corpus import Corpus
 
@@ -107,7 +109,7 @@ def clip_pieces(corpus, max_frames: int = PIECE_FRAMES):
     return Corpus.from_records(pieces, corpus.representation)
 
 
-MOVING_ROOT_SPEED = 0.3  # m/s: a piece whose pelvis moves over the ground faster than this (median) is locomotion
+MOVING_ROOT_SPEED = TRAVEL_SPEED  # m/s: a piece whose pelvis moves over the ground this fast (median) is locomotion
 
 
 def root_ground_speed(motion, representation: str = "humanml263") -> float:
