@@ -136,6 +136,9 @@ def _run_figures(run: Path, corpus, real, classifier_steps: int, classify_real_c
           f"{'real usage':>11} {'heading-aligned syn/real':>25} {'ratio':>6} {'heading syn/real':>17}")
     rows = []
     groups = pieces_by_root_speed(pieces)
+    # the synthetic test split cut the same way: the real set travels for about half its time, the corpus's test
+    # motions for much less, and a pose error that grows with travel would read as a real-vs-synthetic gap
+    synthetic_groups = pieces_by_root_speed(corpus.split("test"))
     for folder in sorted(p for p in (run / "tokenizer").iterdir() if (p / "config.json").is_file()):
         tok = MotionTokenizer.from_pretrained(folder)
         s = evaluate_reconstruction(tok, corpus, "test")
@@ -159,6 +162,13 @@ def _run_figures(run: Path, corpus, real, classifier_steps: int, classify_real_c
             rows[-1].update({f"real_mpjpe_mm_{key}": g.mpjpe_mm, f"ratio_{key}": g.mpjpe_mm / s.mpjpe_mm,
                              f"real_heading_aligned_mm_{key}": g.mpjpe_heading_aligned_mm,
                              f"real_seconds_{key}": float(sum(group.lengths)) / group.fps})
+            if name in synthetic_groups:
+                sg = evaluate_reconstruction(tok, synthetic_groups[name], None)
+                rows[-1].update({f"synthetic_mpjpe_mm_{key}": sg.mpjpe_mm,
+                                 f"synthetic_heading_aligned_mm_{key}": sg.mpjpe_heading_aligned_mm,
+                                 f"synthetic_seconds_{key}": float(sum(synthetic_groups[name].lengths)) / corpus.fps,
+                                 f"within_ratio_{key}": g.mpjpe_mm / sg.mpjpe_mm})
+        rows[-1].update(_travel_matched(rows[-1], list(groups)))
     for row in rows:  # vq's codes are points of its latent: how much of the error is the codebook's
         if row["tokenizer"] == "vq":
             tok = MotionTokenizer.from_pretrained(run / "tokenizer" / "vq")
@@ -183,6 +193,19 @@ def _run_figures(run: Path, corpus, real, classifier_steps: int, classify_real_c
             print(f"{row['tokenizer']:<10} " + " ".join(
                 f"{row[f'real_mpjpe_mm_{k}']:>14.1f} {row[f'ratio_{k}']:>6.2f} {row[f'real_heading_aligned_mm_{k}']:>16.1f}"
                 for k in keys))
+        if synthetic_groups:
+            print("the synthetic test split cut the same way ("
+                  + ", ".join(f"{name} {len(g)} motions, {float(sum(g.lengths)) / corpus.fps:.0f} s"
+                              for name, g in synthetic_groups.items())
+                  + "); real / synthetic within each, and the synthetic figure weighted by the real set's seconds in each:")
+            for row in rows:
+                keys = [(name, name.replace(" ", "_")) for name in groups]
+                within = ", ".join(f"{name} {row[f'real_mpjpe_mm_{k}']:.1f} / {row[f'synthetic_mpjpe_mm_{k}']:.1f} "
+                                   f"({row[f'within_ratio_{k}']:.2f}x)" for name, k in keys if f"within_ratio_{k}" in row)
+                matched = (f"; travel-matched synthetic {row['synthetic_mpjpe_mm_travel_matched']:.1f}, real "
+                           f"{row['real_mpjpe_mm']:.1f} ({row['ratio_travel_matched']:.2f}x)"
+                           if "ratio_travel_matched" in row else "")
+                print(f"{row['tokenizer']:<10} {within}{matched}")
     print(f"\n3. action classifier ({classifier_steps} steps on the run's corpus) on real clips with a known action")
     clf = train_action_classifier(corpus, ActionClassifierConfig(steps=classifier_steps, progress=False))
     labelled = classify_real_clips(clf, real)
@@ -191,6 +214,18 @@ def _run_figures(run: Path, corpus, real, classifier_steps: int, classify_real_c
     acc = float(np.mean([r["correct"] for r in labelled])) if labelled else float("nan")
     print(f"  accuracy {acc:.2f} on {len(labelled)} clip(s)")
     return {"tokenizers": rows, "classifier": {"rows": labelled, "accuracy": acc, "steps": classifier_steps}}
+
+
+def _travel_matched(row: dict, names: list[str]) -> dict:
+    """The synthetic figure with its in-place and travelling parts weighted by the real set's seconds in each, and
+    the real figure over it: the real-vs-synthetic ratio with the two sets' share of travel made equal. Empty where a
+    part has no synthetic counterpart."""
+    keys = [name.replace(" ", "_") for name in names]
+    if not keys or any(f"synthetic_mpjpe_mm_{k}" not in row for k in keys):
+        return {}
+    seconds = np.array([row[f"real_seconds_{k}"] for k in keys])
+    matched = float(np.dot(seconds / seconds.sum(), [row[f"synthetic_mpjpe_mm_{k}"] for k in keys]))
+    return {"synthetic_mpjpe_mm_travel_matched": matched, "ratio_travel_matched": row["real_mpjpe_mm"] / matched}
 
 
 if __name__ == "__main__":

@@ -32,6 +32,9 @@ class TokenizerConfig(Config):
     # factorised, l2-normalised codebook of ViT-VQGAN (Yu et al. 2022), which uses more of its codes
     vq_codebook_dim: int = 0
     vq_cosine: bool = False
+    # vq's conv stacks on MotionBook's time x joints map (2D, `width` channels per joint), one code per step as before
+    # (`joint_map_vq.py`); needs 263-d features
+    vq_joint_map: bool = False
     # lfq / lfq2d
     lfq_bits: int = 16  # codebook 2 ** lfq_bits (paper: 2^16)
     entropy_weight: float = 0.1
@@ -54,6 +57,9 @@ class TokenizerConfig(Config):
                              f"values per frame, but feature_dim is {self.feature_dim} (known: {REPRESENTATIONS})")
         if self.quantizer == "lfq2d" and self.feature_dim != 263:
             raise ValueError(f"feature_dim: lfq2d maps HumanML3D 263-d features onto joints; got {self.feature_dim}")
+        if self.vq_joint_map and (self.quantizer != "vq" or self.feature_dim != 263):
+            raise ValueError(f"vq_joint_map: a vq option on HumanML3D's 263-d features; got quantizer "
+                             f"{self.quantizer!r}, feature_dim {self.feature_dim}")
         if not 0 <= int(self.vq_codebook_dim) <= int(self.code_dim):
             raise ValueError(f"vq_codebook_dim: expected 0 (= code_dim) .. code_dim {self.code_dim}, got {self.vq_codebook_dim}")
         for name in ("feature_dim", "width", "depth", "codebook_size", "code_dim"):

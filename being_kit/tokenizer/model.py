@@ -23,6 +23,7 @@ from ..model_files import CONFIG_FILE, WEIGHTS_FILE, read_model, save_model
 from .config import TokenizerConfig
 from .convnets import Decoder, Encoder
 from .lfq import LFQuantizer
+from .joint_map_vq import JointMapVQNet
 from .lfq2d import MotionBookNet
 from .vq import VQ, Quantized
 
@@ -89,7 +90,10 @@ class MotionTokenizer(nn.Module):
             raise ValueError(f"mean, std: expected ({d},) vectors for feature_dim {d}, got {mean.shape} and {std.shape}")
         self.register_buffer("mean", torch.from_numpy(mean.copy()))
         self.register_buffer("std", torch.from_numpy(std.copy()))
-        self.net = MotionBookNet(config) if config.quantizer == "lfq2d" else Conv1DNet(config)
+        if config.quantizer == "lfq2d":
+            self.net = MotionBookNet(config)
+        else:
+            self.net = JointMapVQNet(config) if config.vq_joint_map else Conv1DNet(config)
 
     # ---- facts -------------------------------------------------------------------------------------------------
     @property

@@ -11,7 +11,9 @@ Losses: smooth L1 on normalised features + `vel_weight` x smooth L1 on their fra
 smooth L1 on joints recovered from the features (in units of `JOINT_SCALE_M`) + the quantizer's own terms;
 off by default, `root_weight` (the integrated root trajectory) and `heading_weight` (the integrated heading).
 `tempo_range` > 1 plays each crop at a random speed (`motion.tempo`), so the codes learn cadences the corpus lacks;
-`turn_augment` > 0 turns each crop at a random rate (`motion.turning`), so they code turning in any pose.
+`turn_augment` > 0 turns each crop at a random rate (`motion.turning`), so they code turning in any pose;
+`part_mix` > 0 gives that share of crops another motion's upper body or arms (`motion.part_mix`), so they code parts
+that combine as real bodies' do.
 Checkpoints (`<out_dir>/checkpoints/step_NNNNNNN/`: model, optimizer, scheduler, step, each rank's RNG) are the
 runtime's (`being_kit.training.checkpoint`); a run finding one resumes from the newest that reads.
 """
@@ -36,6 +38,7 @@ JOINT_SCALE_M = 0.1  # joint-position loss measured in decimetres, so its size i
 TURN_AUGMENT_HZ = (0.1, 0.5)  # how often the added turning rate changes (real travelling mocap: turns over seconds)
 RESULT_FILE = "train_result.json"
 NOISE_STREAM = 1  # fourth word of the input noise's rng seed, [seed, rank, step, NOISE_STREAM]
+MIX_STREAM = 2  # fourth word of the part mixing's rng seed: the crops themselves are drawn as without mixing
 
 
 @dataclass
@@ -64,6 +67,8 @@ class TrainConfig(Config):
     #                            (`motion.turning`; slowly varying, `TURN_AUGMENT_HZ`); humanml263 only; 0: off
     input_noise: float = 0.0  # > 0: Gaussian noise of this std (normalised units) on the encoder's input only, the
     #                           losses against the clean crop (a denoising tokenizer; `noisy_inputs`); 0: off
+    part_mix: float = 0.0  # this share of crops carry another crop's `part_mix_part` (`motion.part_mix`); 0: off
+    part_mix_part: str = "upper"  # "upper" (all above the pelvis) or "arms" (collars outwards); humanml263 only
     log_every: int = 10
     val_every: int = 1000  # also at the end
     val_max_motions: int = 256
@@ -99,6 +104,16 @@ class TrainConfig(Config):
                              f"{self.model.representation!r}")
         if not float(self.input_noise) >= 0:
             raise ValueError(f"input_noise: expected a std >= 0 in normalised units (0 turns it off), got {self.input_noise}")
+        if not 0 <= float(self.part_mix) <= 1:
+            raise ValueError(f"part_mix: expected a share of crops in [0, 1] (0 turns it off), got {self.part_mix}")
+        if self.part_mix > 0:
+            from ..motion.part_mix import PARTS
+
+            if self.part_mix_part not in PARTS:
+                raise ValueError(f"part_mix_part: expected one of {sorted(PARTS)}, got {self.part_mix_part!r}")
+            if self.model.representation != "humanml263":
+                raise ValueError(f"part_mix: needs humanml263 features (joints are swapped), got "
+                                 f"{self.model.representation!r}")
         if not float(self.tempo_range) >= 1:
             raise ValueError(f"tempo_range: expected >= 1 (1 turns retiming off), got {self.tempo_range}")
         if not 0 <= self.min_lr_ratio <= 1:
@@ -124,6 +139,7 @@ def sample_batch(shard, normalizer, step: int, rank: int, cfg: TrainConfig, per_
     x = np.zeros((per_process, cfg.window, shard.feature_dim), np.float32)
     lens = np.zeros(per_process, np.int64)
     frames = cfg.window + 2 if cfg.turn_augment > 0 else cfg.window  # turning drops two rows (`add_turning`)
+    mixer = np.random.default_rng([cfg.seed, rank, step, MIX_STREAM]) if cfg.part_mix > 0 else None
     for k, i in enumerate(picks):
         n = int(lengths[i])
         if cfg.tempo_range > 1:
@@ -131,6 +147,8 @@ def sample_batch(shard, normalizer, step: int, rank: int, cfg: TrainConfig, per_
         else:
             start = int(rng.integers(0, n - frames + 1)) if n > frames else 0
             crop = shard.motion(int(i))[start : start + frames]
+        if mixer is not None and mixer.random() < cfg.part_mix:
+            crop = _mixed(crop, shard, mixer, cfg.part_mix_part)
         if cfg.turn_augment > 0 and len(crop) >= 3:
             crop = _turned(crop, rng, cfg.turn_augment)
         x[k, : len(crop)] = normalizer.normalize(crop)
@@ -145,6 +163,21 @@ def noisy_inputs(x: np.ndarray, lengths: np.ndarray, std: float, rng: np.random.
     noise = rng.standard_normal(x.shape, dtype=np.float32) * np.float32(std)
     noise *= (np.arange(x.shape[1])[None, :] < np.asarray(lengths)[:, None])[..., None]
     return x + noise
+
+
+def _mixed(crop: np.ndarray, shard, rng: np.random.Generator, part: str) -> np.ndarray:
+    """`crop` (t, 263) carrying the `part` of a crop of another random motion of the shard (`motion.part_mix`):
+    (t - 1, 263), a row fewer, as features made afresh from joints are; `crop` itself where the swap would move the
+    floor or the crop is too short."""
+    from ..motion.part_mix import mix_parts
+
+    donor = shard.motion(int(rng.integers(0, len(shard))))
+    n = min(len(crop), len(donor))
+    if n < 3:
+        return crop
+    start = int(rng.integers(0, len(donor) - n + 1))
+    mixed = mix_parts(crop[:n], donor[start : start + n], part)
+    return crop if mixed is None else mixed
 
 
 def _retimed_crop(motion: np.ndarray, rng: np.random.Generator, cfg: TrainConfig, representation: str,

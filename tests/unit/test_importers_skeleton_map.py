@@ -353,6 +353,25 @@ def test_bench_real_with_a_run_measures_its_tokenizers_and_classifier(tmp_path, 
     for key in ("in_place", "moving"):
         assert row[f"ratio_{key}"] == pytest.approx(row[f"real_mpjpe_mm_{key}"] / row["synthetic_mpjpe_mm"])
     assert "by how far the pieces travel" in out
+    # the synthetic test split cut the same way; the travel-matched synthetic figure weighs its parts by real seconds
+    keys = [k for k in ("in_place", "moving") if f"synthetic_mpjpe_mm_{k}" in row]
+    assert keys and "the synthetic test split cut the same way" in out
+    for key in keys:
+        assert row[f"within_ratio_{key}"] == pytest.approx(row[f"real_mpjpe_mm_{key}"] / row[f"synthetic_mpjpe_mm_{key}"])
+        assert row[f"synthetic_seconds_{key}"] > 0
+    if len(keys) == 2:
+        share = row["real_seconds_moving"] / (row["real_seconds_moving"] + row["real_seconds_in_place"])
+        matched = (1 - share) * row["synthetic_mpjpe_mm_in_place"] + share * row["synthetic_mpjpe_mm_moving"]
+        assert row["synthetic_mpjpe_mm_travel_matched"] == pytest.approx(matched)
+        assert row["ratio_travel_matched"] == pytest.approx(row["real_mpjpe_mm"] / matched)
+    else:
+        assert "ratio_travel_matched" not in row
+    hand = {"real_seconds_in_place": 30.0, "real_seconds_moving": 10.0, "synthetic_mpjpe_mm_in_place": 40.0,
+            "synthetic_mpjpe_mm_moving": 80.0, "real_mpjpe_mm": 100.0}
+    assert real._travel_matched(hand, ["in place", "moving"]) == {  # 0.75 x 40 + 0.25 x 80
+        "synthetic_mpjpe_mm_travel_matched": pytest.approx(50.0), "ratio_travel_matched": pytest.approx(2.0)}
+    assert real._travel_matched({k: v for k, v in hand.items() if k != "synthetic_mpjpe_mm_moving"},
+                                ["in place", "moving"]) == {}
     clf = figures["classifier"]
     assert clf["steps"] == 3 and {r["clip"] for r in clf["rows"]} == {"mixamo_walk_turn", "mocapbank_squat"}
     assert clf["accuracy"] == pytest.approx(np.mean([r["correct"] for r in clf["rows"]]))

@@ -23,10 +23,12 @@ def small(q: str, **kw) -> MotionTokenizer:
     return model.eval()
 
 
-@pytest.fixture(scope="module", params=QUANTIZERS + ["vq_factorised"])
+@pytest.fixture(scope="module", params=QUANTIZERS + ["vq_factorised", "vq_joint_map"])
 def tok(request):
     if request.param == "vq_factorised":  # ViT-VQGAN's codebook: looked up in 4 of the latent's 8 dims, by cosine
         return small("vq", vq_codebook_dim=4, vq_cosine=True)
+    if request.param == "vq_joint_map":  # vq's conv stacks on MotionBook's time x joints map, one code per step
+        return small("vq", vq_joint_map=True, vq_codebook_dim=4, vq_cosine=True)
     return small(request.param)
 
 
@@ -156,6 +158,8 @@ def test_load_errors_name_the_file(tmp_path):
     ({"down_stages": 0}, "down_stages"),
     ({"width": 0}, "width"),
     ({"vq_codebook_dim": 513}, "vq_codebook_dim"),
+    ({"quantizer": "lfq", "vq_joint_map": True}, "vq_joint_map"),
+    ({"feature_dim": 135, "vq_joint_map": True}, "vq_joint_map"),
 ])
 def test_config_validation(kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -233,6 +237,23 @@ def test_training_forward_gives_gradients_for_every_quantizer():
         grads = [p.grad for p in tok.net.encoder.parameters()]
         assert all(g is not None and torch.isfinite(g).all() for g in grads), q
         assert out.mask.sum(1).tolist() == [16, 8]
+
+
+def test_the_joint_map_vq_convolves_joints_and_codes_the_whole_body_per_step():
+    """vq_joint_map: 2D conv stacks over (time, joint) with `width` channels per joint, one code per 4 frames; a
+    joint's features reach the code through the map, and the decoder writes every feature dimension."""
+    from being_kit.tokenizer.joint_map_vq import JointMapVQNet
+
+    tok = small("vq", vq_joint_map=True).train()
+    assert isinstance(tok.net, JointMapVQNet) and tok.net.encoder.conv_in.weight.ndim == 4  # 2D kernels
+    assert tok.net.to_latent.in_features == 22 * 16 and tok.tokens_per_step == 1
+    x = torch.randn(2, 16, 263, requires_grad=True)
+    out = tok(x, torch.tensor([16, 9]))
+    assert out.recon.shape == (2, 16, 263) and out.codes.shape == (2, 4, 1)
+    (out.recon.square().mean() + out.quant_loss).backward()
+    assert all(p.grad is not None and torch.isfinite(p.grad).all() for p in tok.net.encoder.parameters())
+    assert (x.grad[0].abs().sum(0) > 0).all()  # every feature dimension is read
+    assert (out.recon[0].detach().abs().sum(0) > 0).all()  # and written
 
 
 def test_a_factorised_codebook_is_looked_up_in_its_own_space():

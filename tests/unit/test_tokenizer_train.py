@@ -453,6 +453,38 @@ def test_turn_augment_turns_each_crop_at_its_own_rate(corpus_dir, tmp_path):
     assert result.steps == 4 and np.isfinite(result.final_train["loss"])
 
 
+def test_part_mix_gives_a_share_of_crops_another_motions_upper_body(corpus_dir, tmp_path):
+    """part_mix p: about that share of crops carries another motion's upper body or arms (`motion.part_mix`), a row
+    shorter (features made afresh); the crops themselves are those drawn without mixing, the same step draws the
+    same batch, and a mixed crop keeps its own legs."""
+    from being_kit.data import Corpus
+    from being_kit.motion import Normalizer
+    from being_kit.motion.features import joints_from_features
+    from being_kit.tokenizer.train import sample_batch
+
+    shard, norm = Corpus.open(corpus_dir).split("train"), Normalizer(np.zeros(263), np.ones(263))
+    plain, plain_lens = sample_batch(shard, norm, 3, 0, config(corpus_dir, tmp_path, window=32), 64)
+    mixed_cfg = config(corpus_dir, tmp_path, window=32, part_mix=0.5, part_mix_part="arms")
+    mixed, lens = sample_batch(shard, norm, 3, 0, mixed_cfg, 64)
+    assert np.array_equal(mixed, sample_batch(shard, norm, 3, 0, mixed_cfg, 64)[0])
+    changed = lens == plain_lens - 1
+    assert 20 <= changed.sum() <= 44 and (changed | (lens == plain_lens)).all()
+    assert all(np.array_equal(mixed[k], plain[k]) for k in np.flatnonzero(~changed))
+    legs, arms = [1, 2, 4, 5, 7, 8, 10, 11], [16, 17, 18, 19, 20, 21]
+    for k in np.flatnonzero(changed)[:6]:
+        a, b = joints_from_features(mixed[k, : lens[k]]), joints_from_features(plain[k, : lens[k]])
+        rel = lambda j, ix: np.linalg.norm(j[:, ix] - j[:, :1], axis=-1)  # noqa: E731
+        np.testing.assert_allclose(rel(a, legs), rel(b, legs), atol=5e-3)
+        assert np.abs(rel(a, arms) - rel(b, arms)).max() > 0.02
+    with pytest.raises(ValueError, match="part_mix"):
+        config(corpus_dir, tmp_path, part_mix=1.5)
+    with pytest.raises(ValueError, match="part_mix_part"):
+        config(corpus_dir, tmp_path, part_mix=0.5, part_mix_part="tail")
+    result = train_tokenizer(config(corpus_dir, tmp_path / "mix", part_mix=0.5, max_steps=4, val_every=4,
+                                    checkpoint_every=4))
+    assert result.steps == 4 and np.isfinite(result.final_train["loss"])
+
+
 def test_evaluate_reconstruction_without_the_lookup(corpus_dir):
     """lookup=False scores vq's latent decoded as it is (bench real's split of the error between codebook and conv
     nets): finite MPJPE, no codebook figures; lfq has no such reading and says so."""
