@@ -16,16 +16,16 @@ from ..motion.skeleton import NUM_JOINTS
 from .config import TokenizerConfig
 from .convnets import Decoder, Encoder
 from .lfq2d import MAP_CHANNELS, features_to_map, map_to_features
-from .vq import VQ, Quantized
+from .one_code import OneCodePerStep
+from .vq import VQ
 
 
-class JointMapVQNet(nn.Module):
+class JointMapVQNet(OneCodePerStep):
     """2D conv encoder (width channels per joint) -> linear to code_dim -> VQ -> linear back -> 2D conv decoder."""
 
     def __init__(self, cfg: TokenizerConfig):
         super().__init__()
         w = cfg.width
-        self.tokens_per_step = 1
         self.encoder = Encoder(MAP_CHANNELS, w, w, cfg.depth, cfg.down_stages, dims=2)
         self.decoder = Decoder(w, MAP_CHANNELS, w, cfg.depth, cfg.down_stages, dims=2)
         self.to_latent = nn.Linear(NUM_JOINTS * w, cfg.code_dim)
@@ -39,17 +39,6 @@ class JointMapVQNet(nn.Module):
         h, m = self.encoder(features_to_map(x), mask[:, None, :, None].to(x.dtype))  # (b, w, s, J)
         z = self.to_latent(h.permute(0, 2, 3, 1).flatten(2))
         return z[:, :, None], m[:, 0, :, 0] > 0
-
-    def quantize(self, z: torch.Tensor, mask: torch.Tensor) -> Quantized:
-        q = self.quantizer(z[:, :, 0], mask)
-        return Quantized(q.quantized[:, :, None], q.codes[:, :, None], q.loss)
-
-    def dequantize(self, codes: torch.Tensor) -> torch.Tensor:
-        return self.quantizer.dequantize(codes[:, :, 0])[:, :, None]
-
-    def unquantized(self, z: torch.Tensor) -> torch.Tensor:
-        """The latent with no codebook lookup (`MotionTokenizer.reconstruct_without_lookup`)."""
-        return self.quantizer.unquantized(z[:, :, 0])[:, :, None]
 
     def decode_latent(self, zq: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """zq (b, s, 1, code_dim), mask (b, s) -> (b, s * downsample, 263)."""

@@ -25,7 +25,8 @@ from .convnets import Decoder, Encoder
 from .lfq import LFQuantizer
 from .joint_map_vq import JointMapVQNet
 from .lfq2d import MotionBookNet
-from .vq import VQ, Quantized
+from .one_code import OneCodePerStep
+from .vq import VQ
 
 FORMAT = "being_kit.tokenizer/1"
 
@@ -37,13 +38,12 @@ class TokenizerOutput(NamedTuple):
     mask: torch.Tensor  # (b, t') bool, frames that were encoded
 
 
-class Conv1DNet(nn.Module):
+class Conv1DNet(OneCodePerStep):
     """vq / lfq: 1D residual conv encoder over (b, d, t), one code per step."""
 
     def __init__(self, cfg: TokenizerConfig):
         super().__init__()
         latent = cfg.code_dim if cfg.quantizer == "vq" else cfg.lfq_bits
-        self.tokens_per_step = 1
         self.encoder = Encoder(cfg.feature_dim, latent, cfg.width, cfg.depth, cfg.down_stages)
         self.decoder = Decoder(latent, cfg.feature_dim, cfg.width, cfg.depth, cfg.down_stages)
         if cfg.quantizer == "vq":
@@ -59,17 +59,6 @@ class Conv1DNet(nn.Module):
     def encode_latent(self, x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         h, m = self.encoder(x.transpose(1, 2), mask[:, None, :].to(x.dtype))
         return h.transpose(1, 2)[:, :, None, :], m[:, 0] > 0  # (b, s, 1, c), (b, s)
-
-    def quantize(self, z: torch.Tensor, mask: torch.Tensor) -> Quantized:
-        q = self.quantizer(z[:, :, 0], mask)
-        return Quantized(q.quantized[:, :, None], q.codes[:, :, None], q.loss)
-
-    def dequantize(self, codes: torch.Tensor) -> torch.Tensor:
-        return self.quantizer.dequantize(codes[:, :, 0])[:, :, None]
-
-    def unquantized(self, z: torch.Tensor) -> torch.Tensor:
-        """vq only (`MotionTokenizer.reconstruct_without_lookup` checks): the latent with no codebook lookup."""
-        return self.quantizer.unquantized(z[:, :, 0])[:, :, None]
 
     def decode_latent(self, zq: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         return self.decoder(zq[:, :, 0].transpose(1, 2), mask[:, None, :].to(zq.dtype)).transpose(1, 2)
