@@ -22,8 +22,8 @@ from torch import nn
 from ..model_files import CONFIG_FILE, WEIGHTS_FILE, read_model, save_model
 from .config import TokenizerConfig
 from .convnets import Decoder, Encoder
-from .lfq import LFQuantizer
 from .joint_map_vq import JointMapVQNet
+from .lfq import LFQuantizer
 from .lfq2d import MotionBookNet
 from .one_code import OneCodePerStep
 from .vq import VQ
