@@ -43,6 +43,12 @@ class MotionDynamics:
         return {k: {f"p{p}": float(np.percentile(v, p)) if v.size else float("nan") for p in percentiles}
                 for k, v in self.values.items()}
 
+    def travelling_share(self, threshold: float = TRAVEL_SPEED) -> float:
+        """Share of frames whose pelvis moves over the ground at `threshold` m/s or more: how much of the time the
+        motions travel (real mocap about half; a tokenizer's error grows with travel, so the share sets the mix)."""
+        speeds = self.values.get("root_speed", np.zeros(0))
+        return float(np.mean(speeds >= threshold)) if speeds.size else float("nan")
+
 
 def _heading_aligned(joints: np.ndarray) -> np.ndarray:
     """Pelvis-relative joints rotated about y so that the hips' left-right axis is x in every frame."""

@@ -46,6 +46,17 @@ def test_pelvis_height_is_measured_while_travelling_only():
     np.testing.assert_allclose(d["travel_pelvis_height"], pelvis - 0.1, atol=1e-9)
 
 
+def test_travelling_share_counts_the_frames_whose_pelvis_moves_over_the_ground():
+    """01 prints how much of the corpus's and the real clips' time travels: a body that stands 1 s and glides 1 m in
+    the next second travels half of its frames; a set with no frames has no share."""
+    j = standing(41)
+    j[20:] = j[20:] + np.linspace(0, 1, 21)[:, None, None] * [1, 0, 0]
+    pooled = pooled_dynamics([j, standing(41)])
+    assert pooled.travelling_share() == pytest.approx(20 / 80)
+    assert pooled.travelling_share(threshold=1.5) == 0.0
+    assert np.isnan(pooled_dynamics([]).travelling_share())
+
+
 def test_bending_knees_and_elbows_are_measured_in_degrees():
     t = 21
     aa = np.zeros((t, NUM_JOINTS, 3))
