@@ -22,7 +22,7 @@ def _relative_error(a: np.ndarray, b: np.ndarray) -> float:
 
 @pytest.mark.parametrize("factor", [0.75, 1.4])
 def test_retimed_features_match_the_features_of_retimed_joints(factor):
-    joints = generate_joints(1, travel_weight=1.0).joints  # a walk: it travels and steps, every velocity group alive
+    joints = generate_joints(1).joints  # a walk: it travels and steps, so every velocity group is alive
     feats = features_from_joints(joints)
     truth = features_from_joints(_retimed_joints(joints, factor))
     played = retime(feats, factor)
@@ -39,7 +39,7 @@ def test_retimed_features_match_the_features_of_retimed_joints(factor):
 
 
 def test_retime_keeps_contacts_binary_and_the_identity_exact():
-    feats = features_from_joints(generate_joints(1, travel_weight=1.0).joints)
+    feats = features_from_joints(generate_joints(1).joints)
     assert np.array_equal(retime(feats, 1.0), feats)
     contacts = retime(feats, 1.3)[:, GROUPS["foot_contact"]]
     assert set(np.unique(contacts)) <= {0.0, 1.0}

@@ -58,10 +58,8 @@ def test_on_the_floor_and_no_penetration(motions):
     for g in motions:
         lowest = g.joints[..., 1].min(axis=1)
         assert lowest.min() > -0.02, g.description["actions"]
-        # something touches the floor on most frames (only jumps, hops and jumping jacks leave it: a motion of
-        # jumping jacks alone is in the air about half the time)
-        airborne = set(g.description["actions"]) <= {"jump", "hop", "jumping_jacks"}
-        assert (np.abs(lowest) < 0.02).mean() > (0.3 if airborne else 0.5), g.description["actions"]
+        # something touches the floor on most frames (only jumps and hops leave it)
+        assert (np.abs(lowest) < 0.02).mean() > 0.5, g.description["actions"]
 
 
 def test_joint_speeds_are_bounded(motions):
@@ -532,7 +530,7 @@ def test_bent_knee_walks_lower_the_pelvis_on_planted_feet_and_are_off_by_default
     for i in range(6):  # off by default: the records are the default corpus's
         assert np.array_equal(generate_record(i, 2, bent_knees=0.0).motion, generate_record(i, 2).motion)
     assert any(not np.array_equal(generate_record(i, 2, bent_knees=1.0).motion, generate_record(i, 2).motion)
-               for i in range(20))  # some record walks
+               for i in range(6))
     for bad in (-0.1, 1.5):
         with pytest.raises(ValueError, match="bent_knees"):
             make_action("walk", np.random.default_rng(0), bent_knees=bad)
@@ -540,15 +538,15 @@ def test_bent_knee_walks_lower_the_pelvis_on_planted_feet_and_are_off_by_default
             make_corpus(2, bent_knees=bad)
 
 
-def test_travel_weight_draws_the_travelling_families_more_often_and_one_gives_the_old_corpus():
-    """Real mocap travels for about half its time, a corpus drawn with every family alike for about a quarter.
+def test_travel_weight_draws_the_travelling_families_more_often_and_is_off_by_default():
+    """Real mocap travels for about half its time, the corpus drawn with every family alike for about a quarter.
     `travel_weight` makes each travelling family that many times as likely as any other; the share of seconds whose
-    motion travels (median pelvis ground speed 0.3 m/s or more, `bench real`'s rule) rises with it. The default
-    (`TRAVEL_WEIGHT`) travels about half the time; at 1 the draw is the old unweighted one."""
+    motion travels (median pelvis ground speed 0.3 m/s or more, `bench real`'s rule) rises with it. At 1, the
+    default, the draw is the old unweighted one, record for record."""
     from being_kit.data.synthetic.generator import TRAVEL_FAMILIES, TRAVEL_WEIGHT, family_weights
     from being_kit.motion.dynamics import TRAVEL_SPEED, motion_dynamics
 
-    assert set(TRAVEL_FAMILIES) <= set(FAMILY_NAMES) and TRAVEL_WEIGHT > 1
+    assert set(TRAVEL_FAMILIES) <= set(FAMILY_NAMES) and TRAVEL_WEIGHT == 1
     p = family_weights(3.0)
     travel = np.isin(FAMILY_NAMES, TRAVEL_FAMILIES)
     assert np.isclose(p.sum(), 1) and np.allclose(p[~travel], p[~travel][0])
@@ -563,12 +561,12 @@ def test_travel_weight_draws_the_travelling_families_more_often_and_one_gives_th
             moving += len(j) * (np.median(motion_dynamics(j)["root_speed"]) >= TRAVEL_SPEED)
         return moving / seconds
 
-    old, default = travelling_share(1.0), travelling_share(TRAVEL_WEIGHT)
-    assert old < 0.35 < 0.4 < default, (old, default)
-    assert any(not np.array_equal(generate_record(i, 2, travel_weight=1.0).motion, generate_record(i, 2).motion)
+    old, weighted = travelling_share(1.0), travelling_share(3.0)
+    assert old < 0.35 < 0.4 < weighted, (old, weighted)
+    for i in range(6):  # off by default: the records are the default corpus's
+        assert np.array_equal(generate_record(i, 2, travel_weight=1.0).motion, generate_record(i, 2).motion)
+    assert any(not np.array_equal(generate_record(i, 2, travel_weight=3.0).motion, generate_record(i, 2).motion)
                for i in range(6))
-    record = generate_record(3, 2, travel_weight=1.0)
-    assert np.array_equal(record.motion, generate_record(3, 2, travel_weight=1.0).motion) and len(record.texts) >= 3
     for bad in (0.0, -1.0, float("nan")):
         with pytest.raises(ValueError, match="travel_weight"):
             make_corpus(2, travel_weight=bad)
