@@ -7,7 +7,7 @@ Imports the shipped real clips (`being_kit/data/mocap_clips`, plus every BVH und
 2. with `--run RUN_DIR` (a pipeline run folder; default: the newest under executions/ that has tokenizers), each
    tokenizer's reconstruction MPJPE on the synthetic test split and on the real clips (in pieces of at most 196
    frames, HumanML3D's longest motion, and as whole takes), and their ratio (goal <= 2), also for the pieces that
-   stay in place and those that travel (`pieces_by_root_speed`);
+   stay in place and those that travel (`pieces_by_root_speed`), and take by take (`pieces_by_clip`);
 3. with a run, an action classifier trained on the run's corpus (`--classifier-steps`) labelling the real clips
    whose action the synthetic families cover.
 `--out FILE` writes every figure as JSON.
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> None:
 def _run_figures(run: Path, corpus, real, classifier_steps: int, classify_real_clips) -> dict:
     import torch
 
-    from ..data.real_clips import MOVING_ROOT_SPEED, PIECE_FRAMES, clip_pieces, pieces_by_root_speed
+    from ..data.real_clips import MOVING_ROOT_SPEED, PIECE_FRAMES, clip_pieces, pieces_by_clip, pieces_by_root_speed
     from ..eval.action_classifier import ActionClassifierConfig, train_action_classifier
     from ..tokenizer import MotionTokenizer, evaluate_reconstruction
 
@@ -139,6 +139,7 @@ def _run_figures(run: Path, corpus, real, classifier_steps: int, classify_real_c
     # the synthetic test split cut the same way: the real set travels for about half its time, the corpus's test
     # motions for much less, and a pose error that grows with travel would read as a real-vs-synthetic gap
     synthetic_groups = pieces_by_root_speed(corpus.split("test"))
+    takes = pieces_by_clip(pieces)
     for folder in sorted(p for p in (run / "tokenizer").iterdir() if (p / "config.json").is_file()):
         tok = MotionTokenizer.from_pretrained(folder)
         s = evaluate_reconstruction(tok, corpus, "test")
@@ -169,6 +170,13 @@ def _run_figures(run: Path, corpus, real, classifier_steps: int, classify_real_c
                                  f"synthetic_seconds_{key}": float(sum(synthetic_groups[name].lengths)) / corpus.fps,
                                  f"within_ratio_{key}": g.mpjpe_mm / sg.mpjpe_mm})
         rows[-1].update(_travel_matched(rows[-1], list(groups)))
+        rows[-1]["by_take"] = {}
+        for name, take in takes.items():
+            g = evaluate_reconstruction(tok, take, None, batch_size=1)
+            rows[-1]["by_take"][name] = {"seconds": float(sum(take.lengths)) / take.fps, "mpjpe_mm": g.mpjpe_mm,
+                                         "ratio": g.mpjpe_mm / s.mpjpe_mm,
+                                         "heading_aligned_mm": g.mpjpe_heading_aligned_mm,
+                                         "heading_error_deg": g.heading_error_deg}
     for row in rows:  # vq's codes are points of its latent: how much of the error is the codebook's
         if row["tokenizer"] == "vq":
             tok = MotionTokenizer.from_pretrained(run / "tokenizer" / "vq")
@@ -206,6 +214,16 @@ def _run_figures(run: Path, corpus, real, classifier_steps: int, classify_real_c
                            f"{row['real_mpjpe_mm']:.1f} ({row['ratio_travel_matched']:.2f}x)"
                            if "ratio_travel_matched" in row else "")
                 print(f"{row['tokenizer']:<10} {within}{matched}")
+    if takes and rows:
+        print("\nby take (each clip's pieces together): mm and ratio to the synthetic test figure; heading-aligned mm; "
+              "heading error, degrees")
+        print(f"{'take':<24} {'s':>5} " + " ".join(f"{row['tokenizer'] + ' mm':>11} {'ratio':>5} {'aligned':>7} "
+                                                   f"{'heading':>7}" for row in rows))
+        for name in takes:
+            cells = [row["by_take"][name] for row in rows]
+            print(f"{name[:24]:<24} {cells[0]['seconds']:>5.0f} " + " ".join(
+                f"{c['mpjpe_mm']:>11.1f} {c['ratio']:>5.2f} {c['heading_aligned_mm']:>7.1f} {c['heading_error_deg']:>7.1f}"
+                for c in cells))
     print(f"\n3. action classifier ({classifier_steps} steps on the run's corpus) on real clips with a known action")
     clf = train_action_classifier(corpus, ActionClassifierConfig(steps=classifier_steps, progress=False))
     labelled = classify_real_clips(clf, real)

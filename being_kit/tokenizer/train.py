@@ -13,7 +13,8 @@ off by default, `root_weight` (the integrated root trajectory) and `heading_weig
 `tempo_range` > 1 plays each crop at a random speed (`motion.tempo`), so the codes learn cadences the corpus lacks;
 `turn_augment` > 0 turns each crop at a random rate (`motion.turning`), so they code turning in any pose;
 `part_mix` > 0 gives that share of crops another motion's upper body or arms (`motion.part_mix`), so they code parts
-that combine as real bodies' do.
+that combine as real bodies' do; `pose_augment` > 0 bends the trunk and moves the arms of that share of crops at
+random (`motion.pose_augment`), so they code poses the synthetic families never make.
 Checkpoints (`<out_dir>/checkpoints/step_NNNNNNN/`: model, optimizer, scheduler, step, each rank's RNG) are the
 runtime's (`being_kit.training.checkpoint`); a run finding one resumes from the newest that reads.
 """
@@ -39,6 +40,7 @@ TURN_AUGMENT_HZ = (0.1, 0.5)  # how often the added turning rate changes (real t
 RESULT_FILE = "train_result.json"
 NOISE_STREAM = 1  # fourth word of the input noise's rng seed, [seed, rank, step, NOISE_STREAM]
 MIX_STREAM = 2  # fourth word of the part mixing's rng seed: the crops themselves are drawn as without mixing
+POSE_STREAM = 3  # fourth word of the pose augmentation's rng seed, likewise
 
 
 @dataclass
@@ -69,6 +71,8 @@ class TrainConfig(Config):
     #                           losses against the clean crop (a denoising tokenizer; `noisy_inputs`); 0: off
     part_mix: float = 0.0  # this share of crops carry another crop's `part_mix_part` (`motion.part_mix`); 0: off
     part_mix_part: str = "upper"  # "upper" (all above the pelvis) or "arms" (collars outwards); humanml263 only
+    pose_augment: float = 0.0  # this share of crops with the trunk bent and arms moved at random (`motion.pose_augment`)
+    #                            humanml263 only; 0: off
     log_every: int = 10
     val_every: int = 1000  # also at the end
     val_max_motions: int = 256
@@ -114,6 +118,11 @@ class TrainConfig(Config):
             if self.model.representation != "humanml263":
                 raise ValueError(f"part_mix: needs humanml263 features (joints are swapped), got "
                                  f"{self.model.representation!r}")
+        if not 0 <= float(self.pose_augment) <= 1:
+            raise ValueError(f"pose_augment: expected a share of crops in [0, 1] (0 turns it off), got {self.pose_augment}")
+        if self.pose_augment > 0 and self.model.representation != "humanml263":
+            raise ValueError(f"pose_augment: needs humanml263 features (joints are moved), got "
+                             f"{self.model.representation!r}")
         if not float(self.tempo_range) >= 1:
             raise ValueError(f"tempo_range: expected >= 1 (1 turns retiming off), got {self.tempo_range}")
         if not 0 <= self.min_lr_ratio <= 1:
@@ -140,6 +149,7 @@ def sample_batch(shard, normalizer, step: int, rank: int, cfg: TrainConfig, per_
     lens = np.zeros(per_process, np.int64)
     frames = cfg.window + 2 if cfg.turn_augment > 0 else cfg.window  # turning drops two rows (`add_turning`)
     mixer = np.random.default_rng([cfg.seed, rank, step, MIX_STREAM]) if cfg.part_mix > 0 else None
+    poser = np.random.default_rng([cfg.seed, rank, step, POSE_STREAM]) if cfg.pose_augment > 0 else None
     for k, i in enumerate(picks):
         n = int(lengths[i])
         if cfg.tempo_range > 1:
@@ -149,6 +159,11 @@ def sample_batch(shard, normalizer, step: int, rank: int, cfg: TrainConfig, per_
             crop = shard.motion(int(i))[start : start + frames]
         if mixer is not None and mixer.random() < cfg.part_mix:
             crop = _mixed(crop, shard, mixer, cfg.part_mix_part)
+        if poser is not None and poser.random() < cfg.pose_augment and len(crop) >= 2:
+            from ..motion.pose_augment import vary_pose
+
+            varied = vary_pose(crop, poser)
+            crop = crop if varied is None else varied
         if cfg.turn_augment > 0 and len(crop) >= 3:
             crop = _turned(crop, rng, cfg.turn_augment)
         x[k, : len(crop)] = normalizer.normalize(crop)

@@ -75,6 +75,21 @@ def test_clips_are_cut_into_pieces_of_at_most_196_frames(tmp_path):
         clip_pieces(clips, max_frames=10)
 
 
+def test_pieces_group_back_into_their_takes(tmp_path):
+    """bench real's by-take table: each clip's pieces together, in the clips' order, every piece in exactly one."""
+    from being_kit.data.real_clips import clip_pieces, import_real_clips, pieces_by_clip
+
+    clips = import_real_clips(tmp_path / "real")
+    pieces = clip_pieces(clips)
+    takes = pieces_by_clip(pieces)
+    assert list(takes) == list(clips.ids)
+    assert sorted(i for t in takes.values() for i in t.ids) == sorted(pieces.ids)
+    for name, take in takes.items():
+        assert all(i.rsplit("@", 1)[0] == name for i in take.ids)
+        assert sum(take.lengths) <= len(clips[list(clips.ids).index(name)].motion)
+    assert len(takes["mocapbank_squat"]) == 2  # a 15 s take in two pieces
+
+
 def test_pieces_split_by_how_far_they_travel(tmp_path):
     """The walk-and-turn take travels (about 0.85 m/s); the squat and the weight shift stay in place (< 0.1 m/s):
     bench real reports the two apart, since tokenizers of the synthetic corpus carry over to them differently."""

@@ -372,6 +372,11 @@ def test_bench_real_with_a_run_measures_its_tokenizers_and_classifier(tmp_path, 
         "synthetic_mpjpe_mm_travel_matched": pytest.approx(50.0), "ratio_travel_matched": pytest.approx(2.0)}
     assert real._travel_matched({k: v for k, v in hand.items() if k != "synthetic_mpjpe_mm_moving"},
                                 ["in place", "moving"]) == {}
+    # take by take: every shipped clip, its ratio to the synthetic test figure
+    assert "by take" in out and set(row["by_take"]) == {"mixamo_walk_turn", "mocapbank_squat", "rigify_shift_weight"}
+    for cell in row["by_take"].values():
+        assert cell["ratio"] == pytest.approx(cell["mpjpe_mm"] / row["synthetic_mpjpe_mm"])
+        assert cell["heading_aligned_mm"] <= cell["mpjpe_mm"] + 1e-6 and cell["seconds"] > 0
     clf = figures["classifier"]
     assert clf["steps"] == 3 and {r["clip"] for r in clf["rows"]} == {"mixamo_walk_turn", "mocapbank_squat"}
     assert clf["accuracy"] == pytest.approx(np.mean([r["correct"] for r in clf["rows"]]))

@@ -485,6 +485,40 @@ def test_part_mix_gives_a_share_of_crops_another_motions_upper_body(corpus_dir, 
     assert result.steps == 4 and np.isfinite(result.final_train["loss"])
 
 
+def test_pose_augment_bends_the_upper_body_of_a_share_of_crops(corpus_dir, tmp_path):
+    """pose_augment p: about that share of crops has its trunk bent and arms moved (`motion.pose_augment`), a row
+    shorter; the other crops are those drawn without it, the same step draws the same batch, and a varied crop
+    keeps its legs."""
+    from being_kit.data import Corpus
+    from being_kit.motion import Normalizer
+    from being_kit.motion.features import joints_from_features
+    from being_kit.tokenizer.train import sample_batch
+
+    shard, norm = Corpus.open(corpus_dir).split("train"), Normalizer(np.zeros(263), np.ones(263))
+    plain, plain_lens = sample_batch(shard, norm, 3, 0, config(corpus_dir, tmp_path, window=32), 64)
+    cfg = config(corpus_dir, tmp_path, window=32, pose_augment=0.5)
+    varied, lens = sample_batch(shard, norm, 3, 0, cfg, 64)
+    assert np.array_equal(varied, sample_batch(shard, norm, 3, 0, cfg, 64)[0])
+    changed = lens == plain_lens - 1
+    assert 20 <= changed.sum() <= 44 and (changed | (lens == plain_lens)).all()
+    assert all(np.array_equal(varied[k], plain[k]) for k in np.flatnonzero(~changed))
+    legs, upper = [1, 2, 4, 5, 7, 8, 10, 11], [12, 15, 16, 17, 18, 19, 20, 21]
+    for k in np.flatnonzero(changed)[:6]:
+        a, b = joints_from_features(varied[k, : lens[k]]), joints_from_features(plain[k, : lens[k]])
+        rel = lambda j, ix: j[:, ix] - j[:, :1]  # noqa: E731
+        np.testing.assert_allclose(np.linalg.norm(rel(a, legs), axis=-1), np.linalg.norm(rel(b, legs), axis=-1),
+                                   atol=5e-3)
+        assert np.abs(rel(a, upper) - rel(b, upper)).max() > 0.05
+    with pytest.raises(ValueError, match="pose_augment"):
+        config(corpus_dir, tmp_path, pose_augment=1.5)
+    with pytest.raises(ValueError, match="pose_augment: needs humanml263"):
+        TrainConfig(corpus_path="c", out_dir="o", model=TokenizerConfig(representation="smpl_d135", feature_dim=135),
+                    pose_augment=0.5)
+    result = train_tokenizer(config(corpus_dir, tmp_path / "pose", pose_augment=0.5, max_steps=4, val_every=4,
+                                    checkpoint_every=4))
+    assert result.steps == 4 and np.isfinite(result.final_train["loss"])
+
+
 def test_evaluate_reconstruction_without_the_lookup(corpus_dir):
     """lookup=False scores vq's latent decoded as it is (bench real's split of the error between codebook and conv
     nets): finite MPJPE, no codebook figures; lfq has no such reading and says so."""
