@@ -21,6 +21,7 @@ import numpy as np
 
 from .features import FEATURE_DIM, features_from_joints, joints_from_features
 from .rotations import axis_angle_to_matrix
+from .signals import band_limited
 from .skeleton import FPS, JOINT_INDEX
 
 
@@ -66,13 +67,6 @@ def _rotate_about(joints: np.ndarray, ids: list[int], pivot: int, mats: np.ndarr
     joints[:, ids] = np.einsum("tij,tkj->tki", mats, rel) + joints[:, pivot : pivot + 1]
 
 
-def _smooth(rng: np.random.Generator, t: np.ndarray, channels: int) -> np.ndarray:
-    """(t, channels) slow signals of unit RMS."""
-    f = np.exp(rng.uniform(np.log(WOBBLE_HZ[0]), np.log(WOBBLE_HZ[1]), (channels, 2)))
-    phase = rng.uniform(0, 2 * np.pi, (channels, 2))
-    return np.sin(2 * np.pi * f[None] * t[:, None, None] + phase[None]).sum(-1)  # two sinusoids: RMS 1
-
-
 def vary_joints(joints: np.ndarray, rng: np.random.Generator, variation: PoseVariation = PoseVariation()) -> np.ndarray:
     """(t, 22, 3) joints, y up, metres -> the same motion with its trunk bent, head tilted and arms moved by random
     slowly changing amounts (`PoseVariation`); the pelvis, legs and path are untouched."""
@@ -81,7 +75,7 @@ def vary_joints(joints: np.ndarray, rng: np.random.Generator, variation: PoseVar
         raise ValueError(f"joints: expected (frames, 22, 3), got {j.shape}")
     t = np.arange(len(j)) / FPS
     v, rad = variation, np.pi / 180
-    wobble = v.wobble * _smooth(rng, t, 7)
+    wobble = v.wobble * band_limited(rng, t, 7, WOBBLE_HZ, parts=2)
     up = np.array([0.0, 1.0, 0.0])
     hip = JOINT_INDEX
     lateral = j[:, hip["left_hip"]] - j[:, hip["right_hip"]]

@@ -211,7 +211,7 @@ def _retimed_crop(motion: np.ndarray, rng: np.random.Generator, cfg: TrainConfig
 def _turned(crop: np.ndarray, rng: np.random.Generator, max_rms_deg_s: float) -> np.ndarray:
     """`crop` (t, 263) turning more at a slowly varying random rate of RMS uniform in [0, max_rms_deg_s] degrees per
     second: (t - 2, 263). The corpus turns in a few families and poses, real people in any."""
-    from ..data.synthetic.pose import band_limited
+    from ..motion.signals import band_limited
     from ..motion.skeleton import FPS
     from ..motion.turning import add_turning
 

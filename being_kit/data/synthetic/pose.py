@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ...motion.signals import band_limited  # noqa: F401  (the generator's programs take it from here)
 from ...motion.skeleton import BONE_LENGTHS, FPS, JOINT_INDEX, MIRROR_PERMUTATION, NUM_JOINTS, REST_OFFSETS
 
 J = JOINT_INDEX
@@ -99,16 +100,6 @@ def bump(x) -> np.ndarray:
     """sin^2 bump on [0, 1] (0 outside): smooth up and down."""
     x = np.asarray(x)
     return np.where((x > 0) & (x < 1), np.sin(np.pi * np.clip(x, 0, 1)) ** 2, 0.0)
-
-
-def band_limited(rng: np.random.Generator, t: np.ndarray, channels: int, band: tuple[float, float],
-                 parts: int = 3) -> np.ndarray:
-    """(t, channels) smooth signals of unit RMS: each a sum of `parts` sinusoids at log-uniform frequencies in `band`."""
-    f = np.exp(rng.uniform(np.log(band[0]), np.log(band[1]), (channels, parts)))
-    phase = rng.uniform(0, 2 * np.pi, (channels, parts))
-    w = rng.uniform(0.5, 1.0, (channels, parts))
-    w /= np.sqrt((w**2).sum(axis=1, keepdims=True) / 2)  # sinusoids of weights w have RMS sqrt(sum w^2 / 2) = 1
-    return np.einsum("tcp,cp->tc", np.sin(2 * np.pi * f[None] * t[:, None, None] + phase[None]), w)
 
 
 def hold(frames: int, rise: float, fall: float, ramp: float) -> np.ndarray:
