@@ -124,6 +124,10 @@ _TABLE: tuple[tuple[str, str], ...] = (
     ("a person throws a ball overhand with the right arm", "throw:right"),
     ("the boy throws a stone into the lake with his left hand", "throw:left"),
     ("a quarterback winds up and throws with the right arm", "throw:right"),
+    # whole-body
+    ("at a wedding, a woman dances happily to the music", "dance"),
+    ("a teenager dances on the spot, bouncing to the beat", "dance"),
+    ("a man dances energetically, spinning around now and then", "dance"),
     # two actions, joined in several ways
     ("in a hallway a man slowly steps back and then waves with his right hand", "walk_backward wave:right"),
     ("a person walks forward a few steps and then turns around to the right", "walk turn:right"),
@@ -163,6 +167,7 @@ _TABLE: tuple[tuple[str, str], ...] = (
     ("a person balances on the left leg and then lunges forward with the right leg", "balance:left lunge:right"),
     ("the woman kneels on her right knee, gets up, and walks forward", "kneel:right walk"),
     ("a man walks backward unhurriedly and then jogs forward", "walk_backward jog"),
+    ("a girl dances for a while and then bows to the audience", "dance bow"),
     # three actions
     ("a person walks forward, turns around to the left, and then walks in a circle to the right",
      "walk turn:left walk_circle:right"),

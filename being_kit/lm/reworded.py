@@ -44,6 +44,7 @@ REWORDED: dict[str, tuple[str, ...]] = {
     "stretch": ("the athlete limbers up, reaching tall and leaning", "a person warms up with a side bend"),
     "arm_circles": ("someone windmills the limbs", "the swimmer warms up the shoulders with rotations"),
     "throw": ("a pitcher hurls a baseball", "the child tosses a pebble"),
+    "dance": ("a partygoer boogies on the spot", "the clubber grooves to a song"),
 }
 _WORD = re.compile(r"[a-z]+")
 

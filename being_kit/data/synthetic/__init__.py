@@ -1,6 +1,6 @@
 """The embedded default corpus: procedural MotionLib-style motions with whole-body, part and segment captions.
 
-Motions are joint-rotation programs (26 action families, left/right variants as exact mirror images) driven through
+Motions are joint-rotation programs (27 action families, left/right variants as exact mirror images) driven through
 forward kinematics on the 22-joint skeleton, grounded so planted feet do not slide; both `humanml263` and
 `smpl_d135` come out natively. `make_corpus(n, seed)` builds a corpus; `generate_joints(i, seed)` gives one motion's
 joints, rotations and description without encoding, for tests and classifiers.

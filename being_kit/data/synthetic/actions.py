@@ -12,7 +12,7 @@ from typing import Callable
 import numpy as np
 
 from ...motion.skeleton import FPS
-from . import gestures, locomotion, postures
+from . import dance, gestures, locomotion, postures
 from .pose import Clip, mirror_clip
 
 
@@ -51,6 +51,7 @@ FAMILIES: dict[str, Family] = {
     "stretch": Family(gestures.stretch, (3.0, 5.0)),
     "arm_circles": Family(gestures.arm_circles, (2.5, 5.0)),
     "throw": Family(gestures.throw, (1.8, 3.0)),
+    "dance": Family(dance.dance, (4.0, 8.0)),
 }
 FAMILY_NAMES: tuple[str, ...] = tuple(FAMILIES)
 BENT_KNEE_FAMILIES = ("walk", "walk_circle")  # programs that take `bent_knees` (`locomotion.walk`)

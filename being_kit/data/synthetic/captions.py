@@ -148,6 +148,9 @@ def _phrases(family: str, p: dict[str, Any], rng: np.random.Generator) -> list[s
     elif family == "throw":
         out = [f"throws something with the {side} hand", f"makes an overhand throw with the {side} arm",
                f"throws a ball with the {side} hand", f"winds up and throws with the {side} arm"]
+    elif family == "dance":
+        out = [f"dances {adv()}", "dances on the spot", f"dances to the music {adv()}", "dances, stepping to the beat"]
+        out += ["dances and spins around", "dances, turning around between steps"] if p.get("turns") else []
     else:
         raise ValueError(f"no captions for action family {family!r}")
     return [" ".join(o.split()) for o in out]
@@ -224,6 +227,10 @@ def part_captions(family: str, p: dict[str, Any]) -> dict[str, str]:
         rest["torso"] = f"the torso leans to the {side}"
     elif family == "arm_circles":
         rest |= {f"{s}_arm": f"the {s} arm circles out to the side" for s in ("left", "right")}
+    elif family == "dance":
+        rest |= {f"{s}_leg": f"the {s} leg steps to the beat" for s in ("left", "right")}
+        rest |= {f"{s}_arm": f"the {s} arm moves with the music" for s in ("left", "right")}
+        rest["torso"] = "the hips sway and the torso turns with the beat"
     elif family == "throw":
         rest[f"{side}_arm"] = f"the {side} arm winds up and throws"
         rest["torso"] = "the torso twists with the throw"

@@ -190,7 +190,7 @@ class _Sized:
 def make_corpus(n: int, seed: int = 0, representation: str = "humanml263", path: str | Path | None = None,
                 num_workers: int = 1, progress: bool = True, idle_life: bool = True, body_style: bool = True,
                 bent_knees: float = 0.0, travel_weight: float = TRAVEL_WEIGHT):
-    """The embedded default corpus of `n` synthetic motions (26 action families, 2-10 s, 20 fps, >= 3 captions).
+    """The embedded default corpus of `n` synthetic motions (27 action families, 2-10 s, 20 fps, >= 3 captions).
 
     path: write an Arrow corpus there (atomically, with mean/std beside it) and return it opened; None keeps it in
     memory. num_workers > 1 generates in that many processes (same records, same order). idle_life, body_style,

@@ -37,7 +37,7 @@ CONDITIONS = {  # condition name (the keys of `phrasebook.PHRASES` and `EXTRAS`)
     "": lambda k: True, "slow": lambda k: k.pace == "slow", "fast": lambda k: k.pace == "fast",
     "once": lambda k: k.n == 1, "many": lambda k: k.n > 1, "forward": lambda k: k.forward,
     "in_place": lambda k: not k.forward, "quarter": lambda k: not k.half, "half": lambda k: k.half,
-    "one_turn": lambda k: k.turns == 1, "two_turns": lambda k: k.turns == 2, "full": lambda k: k.full,
+    "one_turn": lambda k: k.turns == 1, "two_turns": lambda k: k.turns == 2, "spins": lambda k: k.turns > 0, "full": lambda k: k.full,
     "part": lambda k: not k.full, "deep": lambda k: k.deep, "high": lambda k: k.high, "up": lambda k: k.how == "up",
     "ahead": lambda k: k.how == "forward", "sideways": lambda k: k.how == "sideways",
     "both": lambda k: k.side == "both",
@@ -100,7 +100,7 @@ class _Key(NamedTuple):
     pace: str
     n: int  # repetitions / hops / claps; 0 when unknown
     half: bool  # turn of about 180 degrees
-    turns: int
+    turns: int  # spins: 1 or 2; a dance's big turns: 0-2
     full: bool  # walk_circle of at least three quarters of a lap
     forward: bool
     deep: bool
@@ -118,7 +118,7 @@ def _key(family: str, p: dict[str, Any]) -> _Key:
     n = int(p.get("repetitions", p.get("hops", p.get("claps", 0))) or 0)
     how = str(p.get("how", "up"))
     return _Key(family, side, pace if pace in ("slow", "fast") else "normal", max(n, 0),
-                float(p.get("angle", 90)) >= 135, 2 if int(p.get("turns", 1)) >= 2 else 1,
+                float(p.get("angle", 90)) >= 135, min(max(int(p.get("turns", 1)), 0), 2),
                 float(p.get("laps", 1.0)) >= 0.75, bool(p.get("forward", False)), bool(p.get("deep", False)),
                 bool(p.get("high", False)), how if how in WHERE else "up", float(p.get("depth_deg", 0)) > 50,
                 p.get("path") == "winding")

@@ -153,6 +153,21 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
              "spin {rot}, the arms flung wide", "spin around {rot} on the spot",
              "rotate {rot} on the spot with the arms out"),
     },
+    "dance": {
+        "": ("dance {pace}", "dance on the spot {pace}", "dance to the music {pace}", "dance {pace}, stepping to the beat",
+             "move to the beat {pace}", "dance in place {pace}, the arms moving freely", "step to a rhythm {pace}",
+             "dance {pace} with the hips swaying", "do a little dance {pace}", "dance {pace}, swinging the arms",
+             "step foot to foot to the music {pace}", "sway and +step in time with the music {pace}",
+             "dance {pace}, moving freely", "break into a dance {pace}", "dance {pace} without leaving the spot",
+             "dance {pace}, bouncing at the knees", "dance {pace}, the arms up and moving",
+             "move the whole body to the music {pace}", "dance {pace} to a steady beat"),
+        "spins": ("dance {pace} and +spin around", "dance {pace}, turning around between steps",
+                  "dance {pace}, spinning around now and then", "dance {pace} and +turn around to the music",
+                  "dance {pace} and +spin on the spot"),
+        "slow": ("sway slowly to the music", "dance slowly to gentle music", "dance at a relaxed pace"),
+        "fast": ("dance energetically", "dance wildly to fast music", "dance with lots of energy",
+                 "dance at a fast pace"),
+    },
     "jump": {
         "forward+once": ("jump forward", "leap forward", "jump ahead with both feet", "do a broad jump",
                          "jump forward, landing on both feet", "take a big jump forward", "jump forward once",
@@ -413,8 +428,13 @@ EXTRAS: dict[str, dict[str, tuple[str, ...]]] = {
         "half": ("as if having forgotten something", "to face the way back", "as if heading back"),
     },
     "spin": {
-        "": ("as if showing off an outfit", "like a spinning top", "as if dancing", "like a helicopter",
+        "": ("as if showing off an outfit", "like a spinning top", "like a helicopter",
              "as if celebrating", "like a dervish", "with joy"),
+    },
+    "dance": {
+        "": ("as if at a party", "as if at a club", "as if nobody were watching", "as if celebrating",
+             "like a pop singer", "as if at a wedding", "as if practicing a routine", "with joy",
+             "as if at a concert", "as if the music were loud"),
     },
     "jump": {
         "forward": ("as if leaping over a puddle", "as if clearing a small gap", "like a frog",

@@ -148,7 +148,7 @@ PACE_BEFORE = {
              "fast": ("quickly", "rapidly", "vigorously", "energetically")},
 }
 PACE_KIND = {"walk": "gait", "jog": "gait", "run": "gait", "walk_backward": "gait", "side_step": "gait",
-             "walk_circle": "gait", "march": "rate", "wave": "rate", "arm_circles": "rate"}
+             "walk_circle": "gait", "march": "rate", "dance": "rate", "wave": "rate", "arm_circles": "rate"}
 
 # ---------------------------------------------------------------------------------------------------- context
 CONTEXT = {
@@ -211,6 +211,7 @@ CONTEXT_GROUPS = {  # besides "any"
     "sit_floor": (), "kick": ("exercise",), "jumping_jacks": ("exercise",), "balance": ("exercise",),
     "wave": ("social",), "raise_arms": ("exercise",), "punch": ("exercise",), "clap": ("social",),
     "bow": ("social",), "stretch": ("exercise",), "arm_circles": ("exercise",), "throw": (),
+    "dance": ("social",),
 }
 
 # ---------------------------------------------------------------------------------------------------- frames, joiners
