@@ -562,7 +562,7 @@ def test_travel_weight_draws_the_travelling_families_more_often_and_is_off_by_de
         return moving / seconds
 
     old, weighted = travelling_share(1.0), travelling_share(3.0)
-    assert old < 0.35 < 0.4 < weighted, (old, weighted)
+    assert old < 0.3 and weighted > 0.35 and weighted > 1.5 * old, (old, weighted)
     for i in range(6):  # off by default: the records are the default corpus's
         assert np.array_equal(generate_record(i, 2, travel_weight=1.0).motion, generate_record(i, 2).motion)
     assert any(not np.array_equal(generate_record(i, 2, travel_weight=3.0).motion, generate_record(i, 2).motion)

@@ -29,10 +29,10 @@ ACTIONS_PER_MOTION = (1, 2, 3)
 ACTIONS_PROBABILITY = (0.5, 0.32, 0.18)
 # Families whose pelvis travels over the ground. Real mocap travels for about half its time (the 517 s real set of
 # `bench real`: 54% of its seconds in pieces whose pelvis moves at 0.3 m/s or more); drawn like every other family
-# (travel_weight 1, the default) they travel a quarter of the time (the test split: 26%), at 3 about half (51%). Off
-# by default (README: half the time travelling): at 3 the tokenizers read real motion no worse (vq within a retrain's
-# spread) and the LM followed reworded and free-form prompts less well (the other 20 families lose a third of their
-# examples).
+# (travel_weight 1, the default) they travel a quarter of the time (the test split: 25% with the dance family, 26%
+# before it), at 3 about half (51%, measured before the dance family). Off by default (README: half the time
+# travelling): at 3 the tokenizers read real motion no worse (vq within a retrain's spread) and the LM followed
+# reworded and free-form prompts less well (the other 20 families lose a third of their examples).
 TRAVEL_FAMILIES = ("walk", "jog", "run", "walk_backward", "side_step", "walk_circle")
 TRAVEL_WEIGHT = 1.0
 LIFE_STREAM = 1  # third word of the idle-life rng's seed, [seed, index, LIFE_STREAM]
