@@ -14,8 +14,8 @@ LEGS = [JOINT_INDEX[n] for n in ("left_hip", "right_hip", "left_knee", "right_kn
 
 @pytest.fixture(scope="module")
 def pair():
-    host = generate_joints(4).joints  # lunge, walk a circle, punch: travels and turns
-    donor = generate_joints(3).joints  # arm circles, a bow, a wave: the upper body moves on still legs
+    host = generate_joints(270).joints  # walk a circle, lunge: travels and turns
+    donor = generate_joints(3).joints  # a throw, a stretch, a wave: the upper body moves on still legs
     n = min(len(host), len(donor))
     return host[:n], donor[:n]
 

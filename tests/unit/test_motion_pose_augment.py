@@ -15,7 +15,7 @@ LEGS = [JOINT_INDEX[n] for n in ("pelvis", "left_hip", "right_hip", "spine1", "l
 
 @pytest.fixture(scope="module")
 def walker():
-    return generate_joints(4).joints  # lunge, walk a circle, punch: travels and turns
+    return generate_joints(270).joints  # walk a circle, lunge: travels and turns
 
 
 def _bones(j: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ from being_kit.motion.turning import add_turning, turn_joints
 
 @pytest.fixture(scope="module")
 def motion():
-    joints = generate_joints(4).joints  # lunge, walk a circle, punch: it travels, turns and steps
+    joints = generate_joints(270).joints  # walk a circle, lunge: it travels, turns and steps
     return joints, features_from_joints(joints)
 
 
