@@ -73,7 +73,7 @@ def _turning(rng, frames: int, steps: list) -> tuple[np.ndarray, int]:
             angle = rng.choice([-1, 1]) * rng.uniform(90, 360) * DEG
             per_step[first:first + span] += angle / span
     rate = np.zeros(frames)
-    for (side, t0, t1), angle in zip(steps, per_step):
+    for (_, t0, t1), angle in zip(steps, per_step):
         w = bump((t - t0) / (t1 - t0))
         rate += angle * w / max(w.sum(), 1e-9)
     return np.cumsum(rate), turns
@@ -82,23 +82,24 @@ def _turning(rng, frames: int, steps: list) -> tuple[np.ndarray, int]:
 def _arm_figure(name: str, rng, beat: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
     """Left-arm angles (radians) of one figure over the beat: shoulder x (-: forward/up), shoulder z (+: out), elbow
     x (-: bent), shoulder y (turn); the right arm's are drawn alike and mirrored by the caller."""
-    half = TAU * beat / 2  # big arm motions go at half the beat: hands stay under about 5 m/s
+    half = TAU * beat / 2  # big arm motions go at half the beat (hands peaked at 2-10 m/s in six dances, turns and all)
     phase = rng.uniform(0, TAU)
+    zero = np.zeros_like(t)
     if name == "pump":  # a fist pumped up and down
         up = 0.5 + 0.5 * np.cos(half + phase)
-        return {"x": -rng.uniform(60, 150) * DEG * up - 20 * DEG, "z": rng.uniform(10, 50) * DEG * np.ones_like(t),
-                "elbow": -(20 + rng.uniform(40, 90) * (1 - up)) * DEG, "y": 0 * t}
+        return {"x": -rng.uniform(60, 150) * DEG * up - 20 * DEG, "z": rng.uniform(10, 50) * DEG + zero,
+                "elbow": -(20 + rng.uniform(40, 90) * (1 - up)) * DEG, "y": zero}
     if name == "swing":  # arms swing forwards and back across the body
         a = rng.uniform(30, 75) * DEG
-        return {"x": a * np.sin(half + phase), "z": rng.uniform(5, 30) * DEG + 0 * t,
+        return {"x": a * np.sin(half + phase), "z": rng.uniform(5, 30) * DEG + zero,
                 "elbow": -rng.uniform(30, 110) * DEG + 20 * DEG * np.sin(half + phase), "y": 20 * DEG * np.sin(half)}
     if name == "out":  # arms out to the sides, rising and falling
         base = rng.uniform(50, 110) * DEG
-        return {"x": -rng.uniform(-20, 40) * DEG + 0 * t, "z": base + 25 * DEG * np.sin(half + phase),
-                "elbow": -rng.uniform(0, 70) * DEG * (0.5 + 0.5 * np.sin(TAU * beat + phase)), "y": 0 * t}
+        return {"x": -rng.uniform(-20, 40) * DEG + zero, "z": base + 25 * DEG * np.sin(half + phase),
+                "elbow": -rng.uniform(0, 70) * DEG * (0.5 + 0.5 * np.sin(TAU * beat + phase)), "y": zero}
     if name == "hips":  # hands on or near the hips
-        return {"x": 10 * DEG + 0 * t, "z": rng.uniform(20, 45) * DEG + 0 * t,
-                "elbow": -rng.uniform(70, 110) * DEG + 0 * t, "y": -30 * DEG + 0 * t}
+        return {"x": 10 * DEG + zero, "z": rng.uniform(20, 45) * DEG + zero,
+                "elbow": -rng.uniform(70, 110) * DEG + zero, "y": -30 * DEG + zero}
     # free: slow wandering arms anywhere in front, above and beside the body
     s = band_limited(rng, t, 4, (0.25, 1.0))
     return {"x": (-55 + 70 * s[:, 0]) * DEG, "z": (55 + 45 * s[:, 1]) * DEG, "elbow": (-65 + 45 * s[:, 2]) * DEG,
@@ -106,14 +107,14 @@ def _arm_figure(name: str, rng, beat: np.ndarray, t: np.ndarray) -> dict[str, np
 
 
 def _arms(clip: Clip, rng, beat: np.ndarray, level: np.ndarray) -> None:
-    """Arm figures, one per BEATS_PER_FIGURE beats, cross-faded over half a beat; both arms alike (mirrored) or each
-    its own."""
+    """Arm figures, one per BEATS_PER_FIGURE beats, cross-faded over half a beat: both arms do the same figure, each
+    with its own sizes and phase, the right arm half a beat behind half the time."""
     t = times(clip.frames)
     n = int(np.ceil(beat[-1] / BEATS_PER_FIGURE)) + 1
     names = [str(rng.choice(ARM_FIGURES)) for _ in range(n)]
     weights = [smoothstep((beat - k * BEATS_PER_FIGURE + 0.25) / 0.5)
                * smoothstep(((k + 1) * BEATS_PER_FIGURE + 0.25 - beat) / 0.5) for k in range(n)]
-    weights[0] = smoothstep(((1) * BEATS_PER_FIGURE + 0.25 - beat) / 0.5)
+    weights[0] = smoothstep((BEATS_PER_FIGURE + 0.25 - beat) / 0.5)  # the first and last figures hold to the ends
     weights[-1] = smoothstep((beat - (n - 1) * BEATS_PER_FIGURE + 0.25) / 0.5)
     total = np.maximum(sum(weights), 1e-9)
     for side, sign in (("left", 1.0), ("right", -1.0)):
