@@ -154,7 +154,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
              "rotate {rot} on the spot with the arms out"),
     },
     "dance": {
-        "": ("dance {pace}", "dance on the spot {pace}", "dance to the music {pace}", "dance {pace}, stepping to the beat",
+        "": ("dance {pace}", "dance on the spot {pace}", "dance to the music {pace}",
+             "dance {pace}, stepping to the beat",
              "move to the beat {pace}", "dance in place {pace}, the arms moving freely", "step to a rhythm {pace}",
              "dance {pace} with the hips swaying", "do a little dance {pace}", "dance {pace}, swinging the arms",
              "step foot to foot to the music {pace}", "sway and +step in time with the music {pace}",
